@@ -1,0 +1,80 @@
+"""XBlock runtime services of the MAGIX host, matching what the Open edX LMS provides.
+
+``BlockI18nService`` reads the same compiled catalogues as edx-platform's XBlock i18n service
+(``<block package>/translations/<locale>/LC_MESSAGES/text.mo``) for the request's language.
+The workbench builds one service instance per runtime, not per block, so this one chains the
+catalogues of all MAGIX blocks.
+"""
+from __future__ import annotations
+
+import functools
+import gettext
+import importlib.resources
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
+from xblock.reference.user_service import UserService, XBlockUser
+
+BLOCK_PACKAGES = ('xblocks.scenario',)
+TEXT_DOMAIN = 'text'
+
+
+def locale_dirs() -> list[str]:
+    return [str(importlib.resources.files(package).joinpath('translations')) for package in BLOCK_PACKAGES]
+
+
+def available_languages() -> list[str]:
+    """Language codes with a compiled UI catalogue, plus the source language."""
+    found = {'en'}
+    for directory in map(Path, locale_dirs()):
+        if directory.is_dir():
+            found.update(translation.to_language(entry.name) for entry in directory.iterdir()
+                         if (entry / 'LC_MESSAGES' / f'{TEXT_DOMAIN}.mo').is_file())
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=64)
+def block_translations(locale: str) -> gettext.NullTranslations:
+    """The MAGIX blocks' catalogues for one locale, chained; English falls through unchanged."""
+    found = None
+    for directory in locale_dirs():
+        try:
+            catalogue = gettext.translation(TEXT_DOMAIN, directory, [locale])
+        except OSError:
+            continue
+        if found is None:
+            found = catalogue
+        else:
+            found.add_fallback(catalogue)
+    return found or gettext.NullTranslations()
+
+
+class BlockI18nService:
+    """The ``i18n`` service: gettext and friends in the active request language."""
+
+    def __getattr__(self, name):
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return getattr(block_translations(translation.to_locale(language)), name)
+
+
+class DemoUserService(UserService):
+    """The ``user`` service for the demo: any ``?student=staff...`` id is course staff.
+
+    The LMS sets the same ``opt_attrs`` keys, so blocks read staff status one way everywhere.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.runtime = None  # set by the workbench when it loads the service
+
+    def get_current_user(self):
+        user_id = str(getattr(self.runtime, 'user_id', None) or 'anonymous')
+        user = XBlockUser(is_current_user=True, full_name=user_id)
+        user.opt_attrs.update({
+            'edx-platform.user_id': user_id,
+            'edx-platform.username': user_id,
+            'edx-platform.user_is_staff': user_id.startswith('staff'),
+            'edx-platform.is_authenticated': True,
+        })
+        return user

@@ -1,0 +1,34 @@
+"""``magix``: the command-line door to everything outside the LMS (demo host, course tools, LTI).
+
+Each subcommand lives with the package it serves; this module only dispatches to them, and
+imports a subcommand's module only when it is used (so ``magix --help`` stays fast).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# subcommand -> (module with ``add_arguments(parser)`` and ``run(args)``, one-line help)
+SUBCOMMANDS = {
+    'serve': ('lti_tools.serve', 'Serve the workbench demo and the LTI tool on 127.0.0.1.'),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog='magix', description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest='command', metavar='COMMAND', required=True)
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(module=module_name)
+        importlib.import_module(module_name).add_arguments(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return importlib.import_module(args.module).run(args) or 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

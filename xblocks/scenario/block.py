@@ -1,0 +1,229 @@
+"""The ``magix_scenario`` XBlock: a thin shell over the plain-Python scenario modules.
+
+The browser only ever receives the step the learner is on (rendered here, on the server):
+options not chosen, their scores and the steps not yet reached never leave the server.
+"""
+from __future__ import annotations
+
+import importlib.resources
+import re
+import uuid
+
+from web_fragments.fragment import Fragment
+from xblock.completable import CompletableXBlockMixin
+from xblock.core import XBlock
+from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+
+from ..i18n import I18nMixin, _
+from ..sanitize import clean_html
+from . import engine
+from .loading import load_scenario, loader
+from .olx import parse_xml_text
+from .problems import ScenarioError
+from .scoring import ScenarioScoringMixin
+from .studio import ScenarioStudioMixin
+
+PREFIX_PATTERN = re.compile(r'^magix-[a-f0-9]{12}$')
+USER_IS_STAFF = 'edx-platform.user_is_staff'
+
+
+@XBlock.needs('i18n')
+@XBlock.wants('user')
+class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlockMixin, I18nMixin, XBlock):
+    """A branching public-sector case: the learner decides, consequences unfold, an ending is debriefed."""
+
+    display_name = String(display_name=_('Title'), default=_('Scenario exercise'), scope=Scope.settings,
+                          help=_('The title learners see above the exercise.'))
+    scoring_mode = String(display_name=_('Scoring'), default='path', scope=Scope.settings,
+                          values=[{'value': 'path', 'display_name': _('Points along the path, against the best path')},
+                                  {'value': 'ending', 'display_name': _('Fixed score per ending')},
+                                  {'value': 'practice', 'display_name': _('Practice (ungraded)')}],
+                          help=_('How a finished attempt is graded.'))
+    weight = Float(display_name=_('Problem weight'), default=1.0, scope=Scope.settings, values={'min': 0},
+                   help=_('How many points this exercise is worth in the course grade.'))
+    max_attempts = Integer(display_name=_('Maximum attempts'), default=0, scope=Scope.settings, values={'min': 0},
+                           help=_('How many times a learner may play to an ending; 0 means no limit.'))
+    allow_undo = Boolean(display_name=_('Allow stepping back'), default=True, scope=Scope.settings,
+                         help=_('Learners may take back a decision before they reach an ending.'))
+    show_statistics = Boolean(display_name=_('Show how others chose'), default=True, scope=Scope.settings,
+                              help=_('After each decision, show anonymous figures of how other participants chose.'))
+    scenario_xml = String(default=loader.load_unicode('templates/new_scenario.xml').strip(), scope=Scope.content,
+                          help=_('The scenario as XML; stored as the <scenario> child of the block in OLX.'))
+
+    current_node = String(default=None, scope=Scope.user_state, help='The step or ending the learner is on.')
+    history = List(default=[], scope=Scope.user_state, help='Decisions of the current attempt, with snapshots.')
+    reflections = Dict(default={}, scope=Scope.user_state, help='Free-text reflections by step id.')
+    attempts_used = Integer(default=0, scope=Scope.user_state, help='Attempts that reached an ending.')
+    past_attempts = List(default=[], scope=Scope.user_state, help='Earlier attempts, kept for the learner.')
+    best_score = Float(default=None, scope=Scope.user_state, help='Best published grade, 0-1.')
+
+    tallies = Dict(default={}, scope=Scope.user_state_summary,
+                   help='Anonymous counts of choices: {step id: {option id: count}}.')
+
+    editable_fields = ('display_name', 'scoring_mode', 'weight', 'max_attempts', 'allow_undo', 'show_statistics')
+
+    # --- the scenario and the learner's state -------------------------------------------------
+
+    def scenario(self):
+        scenario, problems = load_scenario(self.scenario_xml, self.scoring_mode)
+        if scenario is None:
+            raise ScenarioError(list(problems))
+        return scenario
+
+    def playthrough(self) -> engine.Playthrough:
+        return engine.Playthrough(current=self.current_node, history=list(self.history),
+                                  reflections=dict(self.reflections), attempts_used=self.attempts_used,
+                                  past_attempts=list(self.past_attempts))
+
+    def save_playthrough(self, play: engine.Playthrough):
+        self.current_node, self.history, self.reflections = play.current, play.history, play.reflections
+        self.attempts_used, self.past_attempts = play.attempts_used, play.past_attempts
+
+    def is_course_staff(self) -> bool:
+        user_service = self.runtime.service(self, 'user')
+        if user_service is None:
+            return False
+        return bool(user_service.get_current_user().opt_attrs.get(USER_IS_STAFF))
+
+    # --- rendering ------------------------------------------------------------------------------
+
+    def render_template(self, template, **context):
+        return loader.render_django_template(f'templates/{template}', context, i18n_service=self.i18n_service)
+
+    def panel_html(self, scenario, play, prefix):
+        """The learner's current step, ending, or a notice; the only content sent to the browser."""
+        status = play.status(scenario)
+        context = {'prefix': prefix, 'status': status, 'block': self,
+                   'can_undo': self.allow_undo and play.can_undo(scenario),
+                   'can_restart': play.can_restart(scenario, self.max_attempts),
+                   'decision_number': len(play.history) + 1}
+        if status in (engine.IN_PROGRESS, engine.NOT_STARTED):
+            step = scenario.node(play.current or scenario.start)
+            context.update(step=step, situation=clean_html(step.situation),
+                           reflection=play.reflections.get(step.id, ''))
+        elif status == engine.FINISHED:
+            ending = play.ending(scenario)
+            fraction = play.score(scenario, self.scoring_mode)
+            labels = {dimension.id: dimension.label for dimension in scenario.dimensions}
+            context.update(
+                ending=ending, debrief=clean_html(ending.debrief), recap_html=self.recap_html(play),
+                score_percent=None if fraction is None else round(fraction * 100),
+                best_percent=None if self.best_score is None else round(self.best_score * 100),
+                dimensions=[{'label': labels.get(key, key), 'points': points}
+                            for key, points in play.dimension_points().items()],
+                attempts_left=(self.max_attempts - play.attempts_used) if self.max_attempts else None,
+            )
+        else:
+            context.update(recap_html=self.recap_html(play))
+        return self.render_template('panel.html', **context)
+
+    def outcome_html(self, scenario, step, option_id, prefix):
+        """The consequence and feedback of the option just chosen, and how others chose."""
+        option = step.option(option_id)
+        return self.render_template('outcome.html', prefix=prefix, step=step, option=option,
+                           consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
+                           shares_html=self.shares_html(step, step.question) if self.show_statistics else '')
+
+    def shares_html(self, step, caption):
+        """An accessible bar chart (a table with text figures) of the anonymous choice tallies."""
+        shares = engine.choice_shares(self.tallies, step)
+        return self.render_template('_shares.html', shares=shares, caption=caption,
+                           total=sum(share['count'] for share in shares))
+
+    def recap_html(self, play):
+        recap = [{'title': entry['title'], 'question': entry['question'], 'choice': entry['text'],
+                  'reflection': play.reflections.get(entry['step'], '')} for entry in play.history]
+        return self.render_template('_recap.html', recap=recap)
+
+    def student_view(self, context=None):
+        prefix = f'magix-{uuid.uuid4().hex[:12]}'
+        try:
+            scenario = self.scenario()
+        except ScenarioError as error:
+            return self.problem_fragment(error)
+        play = self.playthrough()
+        staff_stats = self.staff_statistics(scenario) if self.is_course_staff() else None
+        html = self.render_template(
+            'student.html', prefix=prefix, block=self, scenario=scenario,
+            introduction=clean_html(scenario.introduction),
+            panel_html=self.panel_html(scenario, play, prefix), staff_stats=staff_stats)
+        fragment = Fragment(html)
+        fragment.add_css(loader.load_unicode('static/css/scenario.css'))
+        fragment.add_javascript(loader.load_unicode('static/js/scenario.js'))
+        fragment.initialize_js('MagixScenarioBlock', {'prefix': prefix, 'strings': {
+            'error': self.gettext('Something went wrong. Please try again.'),
+            'choose': self.gettext('Please choose one of the options.'),
+            'confirmRestart': self.gettext('Start the exercise again? Your current path is kept in your record.'),
+        }})
+        return fragment
+
+    def problem_fragment(self, error: ScenarioError):
+        """What a learner sees when the content itself is broken (course staff must fix it)."""
+        return Fragment(self.render_template('broken.html', block=self, problems=error.render(self.gettext)))
+
+    def staff_statistics(self, scenario):
+        return [self.shares_html(step, step.title) for step in scenario.steps]
+
+    # --- learner handlers -------------------------------------------------------------------------
+
+    def respond(self, scenario, play, prefix, outcome=''):
+        return {'html': self.panel_html(scenario, play, prefix), 'outcome': outcome,
+                'status': play.status(scenario)}
+
+    def handle_play(self, data, action):
+        """Run one learner action; errors come back as a translated message, state untouched."""
+        prefix = data.get('prefix') if PREFIX_PATTERN.match(str(data.get('prefix', ''))) else \
+            f'magix-{uuid.uuid4().hex[:12]}'
+        try:
+            scenario = self.scenario()
+            play = self.playthrough()
+            outcome = action(scenario, play, prefix) or ''
+        except ScenarioError as error:
+            return {'error': ' '.join(error.render(self.gettext))}
+        self.save_playthrough(play)
+        return self.respond(scenario, play, prefix, outcome)
+
+    @XBlock.json_handler
+    def choose(self, data, suffix=''):
+        """The learner picks an option: record it, unfold its consequence, grade an ending."""
+        def action(scenario, play, prefix):
+            play.begin(scenario)
+            option_id = str(data.get('option', ''))
+            step = play.choose(scenario, option_id, str(data.get('reflection', ''))[:5000])
+            self.tallies = engine.tally(self.tallies, step.id, option_id)
+            if play.status(scenario) == engine.FINISHED:
+                self.record_finished_attempt(play.score(scenario, self.scoring_mode))
+                self.emit_completion(1.0)
+            self.runtime.publish(self, 'magix.scenario.choice', {'step': step.id, 'option': option_id})
+            return self.outcome_html(scenario, step, option_id, prefix)
+        return self.handle_play(data, action)
+
+    @XBlock.json_handler
+    def undo(self, data, suffix=''):
+        """Take back the last decision (when the course team allows it)."""
+        def action(scenario, play, prefix):
+            if not self.allow_undo:
+                raise engine.PlayError(_('Stepping back is not allowed in this exercise.'))
+            entry = play.undo(scenario)
+            self.tallies = engine.tally(self.tallies, entry['step'], entry['option'], -1)
+        return self.handle_play(data, action)
+
+    @XBlock.json_handler
+    def restart(self, data, suffix=''):
+        """Start again from the first step; the earlier path and reflections are kept."""
+        def action(scenario, play, prefix):
+            play.restart(scenario, self.max_attempts)
+        return self.handle_play(data, action)
+
+    @staticmethod
+    def workbench_scenarios():
+        """The shipped scenarios, one per file, plus two blocks on one page."""
+        scenarios = []
+        for name in sorted(importlib.resources.files(__package__).joinpath('content').iterdir(), key=str):
+            if name.name.endswith('.xml'):
+                xml = name.read_text(encoding='utf-8')
+                scenarios.append((parse_xml_text(xml).get('display_name', name.name), xml))
+        first = scenarios[0][1] if scenarios else ''
+        second = scenarios[1][1] if len(scenarios) > 1 else first
+        scenarios.append(('Two scenarios on one page', f'<vertical_demo>{first}{second}</vertical_demo>'))
+        return scenarios

@@ -1,0 +1,154 @@
+"""A learner's play through a scenario: choosing, undoing, restarting and scoring.
+
+State is plain JSON-able data that the XBlock keeps in ``Scope.user_state`` fields. Every
+decision records a snapshot of what the learner saw, so the recap and the score survive a
+course team editing the scenario under a learner's feet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Ending, Scenario, Step
+from .problems import N_, Problem, ScenarioError
+from .validation import best_ending_score, best_path_points
+
+NOT_STARTED, IN_PROGRESS, FINISHED, STALE = 'not_started', 'in_progress', 'finished', 'stale'
+
+
+class PlayError(ScenarioError):
+    """A learner action that cannot be carried out (the message says why)."""
+
+    def __init__(self, message, **params):
+        super().__init__([Problem(message, params)])
+
+
+@dataclass
+class Playthrough:
+    """One learner's state in one scenario block."""
+    current: str | None = None
+    history: list[dict] = field(default_factory=list)
+    reflections: dict[str, str] = field(default_factory=dict)
+    attempts_used: int = 0
+    past_attempts: list[dict] = field(default_factory=list)
+
+    def status(self, scenario: Scenario) -> str:
+        if self.current is None:
+            return NOT_STARTED
+        node = scenario.node(self.current)
+        if node is None:
+            return STALE
+        return FINISHED if node.is_ending else IN_PROGRESS
+
+    def begin(self, scenario: Scenario) -> None:
+        if self.current is None:
+            self.current = scenario.start
+
+    def current_step(self, scenario: Scenario) -> Step:
+        node = scenario.node(self.current)
+        if node is None:
+            raise PlayError(N_('This exercise has changed since you started it: the step you '
+                               'were on no longer exists. Please start again.'))
+        if node.is_ending:
+            raise PlayError(N_('You have already reached an ending.'))
+        return node
+
+    def choose(self, scenario: Scenario, option_id: str, reflection: str = '') -> Step:
+        """Record a decision at the current step; returns the step the choice was made at."""
+        step = self.current_step(scenario)
+        option = step.option(option_id)
+        if option is None:
+            raise PlayError(N_('Please choose one of the options.'))
+        if reflection.strip():
+            self.reflections[step.id] = reflection.strip()
+        self.history.append({
+            'step': step.id,
+            'option': option.id,
+            'points': option.total_points,
+            'effects': {effect.dimension: effect.points for effect in option.effects},
+            'title': step.title,
+            'question': step.question,
+            'text': option.text,
+        })
+        self.current = option.next
+        if self.status(scenario) == FINISHED:
+            self.attempts_used += 1
+        return step
+
+    def can_undo(self, scenario: Scenario) -> bool:
+        return bool(self.history) and self.status(scenario) == IN_PROGRESS
+
+    def undo(self, scenario: Scenario) -> dict:
+        """Take back the last decision (not once an ending is reached); returns the entry removed."""
+        if not self.can_undo(scenario):
+            raise PlayError(N_('There is no decision to take back.'))
+        entry = self.history.pop()
+        self.current = entry['step']
+        return entry
+
+    def can_restart(self, scenario: Scenario, max_attempts: int) -> bool:
+        status = self.status(scenario)
+        if status == STALE:
+            return True  # the content changed under the learner: never leave them stuck
+        if status == NOT_STARTED or (status == IN_PROGRESS and not self.history):
+            return False
+        return not max_attempts or self.attempts_used < max_attempts or status == IN_PROGRESS
+
+    def restart(self, scenario: Scenario, max_attempts: int) -> None:
+        """Start again from the first step, keeping the previous attempt's path and reflections."""
+        if not self.can_restart(scenario, max_attempts):
+            raise PlayError(N_('You have used all your attempts.'))
+        self.past_attempts.append({'history': self.history, 'reflections': self.reflections,
+                                   'ended_at': self.current})
+        self.history, self.reflections = [], {}
+        self.current = scenario.start
+
+    def earned_points(self) -> int:
+        return sum(entry['points'] for entry in self.history)
+
+    def dimension_points(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for entry in self.history:
+            for dimension, points in entry['effects'].items():
+                totals[dimension] = totals.get(dimension, 0) + points
+        return totals
+
+    def score(self, scenario: Scenario, scoring_mode: str) -> float | None:
+        """The grade of a finished attempt as a fraction 0-1, or None when ungraded/unfinished."""
+        if scoring_mode == 'practice' or self.status(scenario) != FINISHED:
+            return None
+        if scoring_mode == 'ending':
+            return max_fraction(scenario.node(self.current).score or 0.0)
+        best, _ = best_path_points(scenario)
+        return max_fraction(self.earned_points() / best) if best > 0 else 0.0
+
+    def ending(self, scenario: Scenario) -> Ending | None:
+        node = scenario.node(self.current)
+        return node if node is not None and node.is_ending else None
+
+
+def max_fraction(value: float) -> float:
+    """Clamp to the 0-1 range a grade lives in (negative paths score 0)."""
+    return min(1.0, max(0.0, round(value, 4)))
+
+
+def best_score_description(scenario: Scenario, scoring_mode: str):
+    """What the best path is worth, for authors: points (path mode) or a fraction (ending mode)."""
+    if scoring_mode == 'ending':
+        return best_ending_score(scenario)
+    return best_path_points(scenario)[0]
+
+
+def tally(tallies: dict, step_id: str, option_id: str, delta: int = 1) -> dict:
+    """Anonymous counts of choices per step, as kept in ``Scope.user_state_summary``."""
+    counts = dict(tallies.get(step_id, {}))
+    counts[option_id] = max(0, counts.get(option_id, 0) + delta)
+    return {**tallies, step_id: counts}
+
+
+def choice_shares(tallies: dict, step: Step) -> list[dict]:
+    """Per option of a step: how many participants chose it and what share that is."""
+    counts = tallies.get(step.id, {})
+    total = sum(counts.get(option.id, 0) for option in step.options)
+    return [{'option': option.id, 'text': option.text, 'count': counts.get(option.id, 0),
+             'percent': round(100 * counts.get(option.id, 0) / total) if total else 0}
+            for option in step.options]

@@ -1,0 +1,197 @@
+"""Reading scenario XML (the ``<scenario>`` child of a ``magix_scenario`` OLX element).
+
+The parser is hardened: no DTDs, no entity expansion, no network, size-limited. Anything it
+cannot read becomes a ``ScenarioError`` whose messages name the line and element at fault.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .model import Dimension, Effect, Ending, Option, Scenario, Step
+from .problems import N_, Problem, ScenarioError
+
+MAX_XML_BYTES = 5 * 1024 * 1024
+ID_PATTERN = re.compile(r'^[a-z0-9][a-z0-9-]{0,63}$')
+SCENARIO_TAG = 'scenario'
+
+
+def safe_parser() -> etree.XMLParser:
+    """An lxml parser that never resolves entities, loads DTDs or touches the network."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, remove_pis=True)
+
+
+def parse_xml_text(xml_text: str | bytes) -> etree._Element:
+    """Parse untrusted XML text into an element, refusing DTDs and oversized input."""
+    if isinstance(xml_text, str):
+        xml_text = xml_text.encode('utf-8')
+    if len(xml_text) > MAX_XML_BYTES:
+        raise ScenarioError([Problem(N_('The scenario is larger than {limit} MB.'),
+                                     {'limit': MAX_XML_BYTES // (1024 * 1024)})])
+    if not xml_text.strip():
+        raise ScenarioError([Problem(N_('The scenario XML is empty.'))])
+    try:
+        root = etree.fromstring(xml_text, safe_parser())
+    except etree.XMLSyntaxError as error:
+        line = error.lineno if error.lineno and error.lineno > 0 else None
+        raise ScenarioError([Problem(N_('The XML is not well formed: {error}'),
+                                     {'error': error.msg}, line=line)]) from None
+    if root.getroottree().docinfo.doctype:
+        raise ScenarioError([Problem(N_('DOCTYPE declarations are not allowed in scenario XML.'))])
+    return root
+
+
+def parse_scenario(xml_text: str | bytes) -> Scenario:
+    """Read scenario XML text: a ``<scenario>`` element, or a ``<magix_scenario>`` holding one."""
+    return scenario_from_element(parse_xml_text(xml_text))
+
+
+def find_scenario_element(root: etree._Element) -> etree._Element:
+    """The ``<scenario>`` element itself, or the one inside a block element."""
+    if root.tag == SCENARIO_TAG:
+        return root
+    found = root.find(SCENARIO_TAG)
+    if found is None:
+        raise ScenarioError([Problem(N_('Expected a <scenario> element, found <{tag}>.'),
+                                     {'tag': root.tag}, line=root.sourceline)])
+    return found
+
+
+def inner_xml(element: etree._Element | None) -> str:
+    """The markup inside an element (its text and children), as written."""
+    if element is None:
+        return ''
+    parts = [element.text or '']
+    for child in element:
+        if isinstance(child.tag, str):
+            parts.append(etree.tostring(child, with_tail=False, encoding='unicode'))
+        parts.append(child.tail or '')
+    return ''.join(parts).strip()
+
+
+def plain_text(element: etree._Element | None) -> str:
+    """The text of an element with markup dropped and whitespace collapsed."""
+    if element is None:
+        return ''
+    return ' '.join(''.join(element.itertext()).split())
+
+
+class _Reader:
+    """Walks one ``<scenario>`` element, collecting every problem rather than stopping at the first."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def problem(self, message, element, node_id=None, **params):
+        self.problems.append(Problem(message, params, node_id=node_id,
+                                     line=getattr(element, 'sourceline', None)))
+
+    def integer(self, element, attribute, node_id):
+        raw = element.get(attribute)
+        if raw is None:
+            return None
+        try:
+            return int(raw.strip())
+        except ValueError:
+            self.problem(N_('Step "{step}": {attribute}="{value}" is not a whole number.'),
+                         element, node_id, step=node_id, attribute=attribute, value=raw)
+            return None
+
+    def node_id(self, element, kind):
+        node_id = (element.get('id') or '').strip()
+        if not node_id:
+            self.problem(N_('A <{kind}> has no id.'), element, kind=kind)
+        elif not ID_PATTERN.match(node_id):
+            self.problem(N_('The id "{id}" must use lower-case letters, digits and hyphens.'),
+                         element, node_id, id=node_id)
+        return node_id
+
+    def option(self, element, step_id, index):
+        option_id = (element.get('id') or '').strip() or str(index + 1)
+        text_element = element.find('text')
+        next_id = (element.get('next') or '').strip()
+        if not next_id:
+            self.problem(N_('Step "{step}", option "{option}": no next step is given.'),
+                         element, step_id, step=step_id, option=option_id)
+        effects = []
+        for effect in element.findall('effect'):
+            dimension = (effect.get('dimension') or '').strip()
+            points = self.integer(effect, 'points', step_id)
+            if not dimension or points is None:
+                self.problem(N_('Step "{step}", option "{option}": an <effect> needs a dimension and points.'),
+                             effect, step_id, step=step_id, option=option_id)
+                continue
+            effects.append(Effect(dimension, points))
+        return Option(
+            id=option_id,
+            text=plain_text(text_element),
+            next=next_id,
+            consequence=inner_xml(element.find('consequence')),
+            feedback=inner_xml(element.find('feedback')),
+            points=self.integer(element, 'points', step_id),
+            effects=tuple(effects),
+        )
+
+    def step(self, element):
+        step_id = self.node_id(element, 'step')
+        options = tuple(self.option(child, step_id, index)
+                        for index, child in enumerate(element.findall('option')))
+        return Step(
+            id=step_id,
+            title=(element.get('title') or '').strip() or step_id,
+            situation=inner_xml(element.find('situation')),
+            question=plain_text(element.find('question')),
+            reflection=plain_text(element.find('reflection')),
+            options=options,
+            line=element.sourceline,
+        )
+
+    def ending(self, element):
+        ending_id = self.node_id(element, 'ending')
+        score = None
+        raw = element.get('score')
+        if raw is not None:
+            try:
+                score = float(raw)
+            except ValueError:
+                score = -1.0
+            if not 0.0 <= score <= 1.0:
+                self.problem(N_('Ending "{ending}": score="{value}" must be a number from 0 to 1.'),
+                             element, ending_id, ending=ending_id, value=raw)
+                score = None
+        return Ending(id=ending_id, title=(element.get('title') or '').strip() or ending_id,
+                      debrief=inner_xml(element.find('debrief')), score=score, line=element.sourceline)
+
+    def scenario(self, element):
+        nodes = []
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue  # comments
+            if child.tag == 'step':
+                nodes.append(self.step(child))
+            elif child.tag == 'ending':
+                nodes.append(self.ending(child))
+        dimensions = tuple(
+            Dimension((dim.get('id') or '').strip(), plain_text(dim) or (dim.get('id') or ''))
+            for dim in element.iterfind('dimensions/dimension'))
+        image = element.find('image')
+        return Scenario(
+            start=(element.get('start') or '').strip(),
+            nodes=tuple(nodes),
+            introduction=inner_xml(element.find('introduction')),
+            role=plain_text(element.find('role')),
+            image_src=(image.get('src') or '') if image is not None else '',
+            image_alt=(image.get('alt') or '') if image is not None else '',
+            dimensions=dimensions,
+        )
+
+
+def scenario_from_element(root: etree._Element) -> Scenario:
+    """Build the model from a parsed element; problems of form raise ``ScenarioError``."""
+    reader = _Reader()
+    scenario = reader.scenario(find_scenario_element(root))
+    if reader.problems:
+        raise ScenarioError(reader.problems)
+    return scenario

@@ -1,0 +1,134 @@
+"""Course-team views of the scenario block: the Studio editor, the author summary and diagram."""
+from __future__ import annotations
+
+from web_fragments.fragment import Fragment
+from xblock.core import XBlock
+from xblock.fields import Scope
+
+from . import diagram
+from .engine import best_score_description
+from .loading import canonical_xml, element_xml, load_scenario, loader
+from .olx import find_scenario_element, parse_xml_text
+from .problems import ScenarioError
+
+
+class ScenarioStudioMixin:
+    """Settings as a form, the scenario as readable XML validated on save, and an SVG diagram."""
+
+    def diagram_labels(self):
+        return {
+            'title': self.gettext('Scenario diagram'),
+            'summary': self.gettext('{steps} steps, {endings} endings.'),
+            'start': self.gettext('start'),
+            'ending': self.gettext('ending'),
+            'unreachable': self.gettext('unreachable'),
+            'dead_end': self.gettext('no ending reachable'),
+            'missing': self.gettext('missing: {id}'),
+        }
+
+    def describe(self, xml_text: str, scoring_mode: str, prefix: str = 'magix-author') -> dict:
+        """Problems, summary figures and the diagram of some scenario XML (saved or being edited)."""
+        scenario, problems = load_scenario(xml_text, scoring_mode)
+        result = {'problems': [problem.render(self.gettext) for problem in problems], 'svg': '',
+                  'steps': 0, 'endings': 0, 'best': None}
+        if scenario is not None:
+            result.update(steps=len(scenario.steps), endings=len(scenario.endings),
+                          best=best_score_description(scenario, scoring_mode) if scoring_mode != 'practice' else None,
+                          svg=diagram.render_svg(scenario, self.diagram_labels(), prefix))
+        return result
+
+    def author_view(self, context=None):
+        """Studio's preview: the summary and the diagram a course team checks a design with."""
+        summary = self.describe(self.scenario_xml, self.scoring_mode)
+        fragment = Fragment(self.render_template('author.html', block=self, summary=summary))
+        fragment.add_css(self.static('css/scenario.css'))
+        return fragment
+
+    def studio_view(self, context=None):
+        fields = [(name, self.fields[name]) for name in self.editable_fields]
+        summary = self.describe(self.scenario_xml, self.scoring_mode, 'magix-studio')
+        fragment = Fragment(self.render_template('studio.html', block=self, fields=[
+            {'name': name, 'label': self.gettext(field.display_name), 'help': self.gettext(field.help or ''),
+             'value': getattr(self, name), 'type': type(field).__name__,
+             'choices': [(choice['value'], self.gettext(choice['display_name']))
+                         for choice in (field.values if isinstance(field.values, list) else [])]}
+            for name, field in fields], summary=summary))
+        fragment.add_css(self.static('css/scenario.css'))
+        fragment.add_javascript(self.static('js/studio.js'))
+        fragment.initialize_js('MagixScenarioStudio', {'strings': {
+            'saved': self.gettext('Saved.'),
+            'saving': self.gettext('Saving…'),
+            'error': self.gettext('The scenario could not be saved:'),
+            'checking': self.gettext('Checking…'),
+            'valid': self.gettext('No problems found.'),
+        }})
+        return fragment
+
+    def static(self, path):
+        return loader.load_unicode(f'static/{path}')
+
+    def clean_settings(self, data: dict) -> tuple[dict, list[str]]:
+        """Convert and check the form's settings; returns (values, error messages)."""
+        values, errors = {}, []
+        for name in self.editable_fields:
+            if name not in data:
+                continue
+            field = self.fields[name]
+            try:
+                value = field.from_json(data[name])
+            except (TypeError, ValueError):
+                errors.append(self.gettext('{field}: "{value}" is not valid.').format(
+                    field=self.gettext(field.display_name), value=data[name]))
+                continue
+            if isinstance(field.values, dict) and value is not None and value < field.values.get('min', value):
+                errors.append(self.gettext('{field} cannot be negative.').format(field=self.gettext(field.display_name)))
+            elif isinstance(field.values, list) and value not in [choice['value'] for choice in field.values]:
+                errors.append(self.gettext('{field}: "{value}" is not valid.').format(
+                    field=self.gettext(field.display_name), value=value))
+            else:
+                values[name] = value
+        return values, errors
+
+    @XBlock.json_handler
+    def studio_submit(self, data, suffix=''):
+        """Save settings and scenario together, or nothing at all if anything is invalid."""
+        values, errors = self.clean_settings(data.get('settings', {}))
+        xml_text = data.get('scenario_xml', self.scenario_xml)
+        scoring_mode = values.get('scoring_mode', self.scoring_mode)
+        report = self.describe(xml_text, scoring_mode, 'magix-studio')
+        errors.extend(report['problems'])
+        if errors:
+            return {'result': 'error', 'errors': errors, 'svg': report['svg']}
+        for name, value in values.items():
+            setattr(self, name, value)
+        try:
+            self.scenario_xml = canonical_xml(xml_text)
+        except ScenarioError as error:  # cannot happen after describe(), but never store bad XML
+            return {'result': 'error', 'errors': error.render(self.gettext), 'svg': ''}
+        return {'result': 'success', 'svg': report['svg']}
+
+    @XBlock.json_handler
+    def preview_diagram(self, data, suffix=''):
+        """Check XML being edited in Studio and draw it, without saving anything."""
+        report = self.describe(str(data.get('scenario_xml', '')), str(data.get('scoring_mode', self.scoring_mode)),
+                               'magix-studio')
+        return report
+
+    # --- OLX: the scenario is readable child XML of the block, never a JSON blob -------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        block = runtime.construct_xblock_from_class(cls, keys)
+        for name, value in node.items():
+            field = cls.fields.get(name)
+            if field is not None and field.scope == Scope.settings:
+                setattr(block, name, field.from_string(value))
+        scenario_node = node.find('scenario')
+        if scenario_node is not None:
+            block.scenario_xml = element_xml(scenario_node)
+        return block
+
+    def add_xml_to_node(self, node):
+        super().add_xml_to_node(node)
+        node.attrib.pop('scenario_xml', None)
+        node.append(find_scenario_element(parse_xml_text(self.scenario_xml)))
