@@ -35,6 +35,7 @@ setup(
         'lxml==6.1.3',
         'nh3==0.3.8',
         'polib==1.2.0',
+        'Babel==2.18.0',
         'PyJWT[crypto]==2.15.1',
         'cryptography==50.0.2',
         'jwcrypto==1.6.1',

@@ -48,7 +48,7 @@ class ScenarioStudioMixin:
         fields = [(name, self.fields[name]) for name in self.editable_fields]
         summary = self.describe(self.scenario_xml, self.scoring_mode, 'magix-studio')
         fragment = Fragment(self.render_template('studio.html', block=self, fields=[
-            {'name': name, 'label': self.gettext(field.display_name), 'help': self.gettext(field.help or ''),
+            {'name': name, 'label': self.gettext(field.display_name), 'help': self.gettext(field.help) if field.help else '',
              'value': getattr(self, name), 'type': type(field).__name__,
              'choices': [(choice['value'], self.gettext(choice['display_name']))
                          for choice in (field.values if isinstance(field.values, list) else [])]}
