@@ -9,38 +9,28 @@ import re
 
 from lxml import etree
 
+from .. import xml_safety
 from .model import Dimension, Effect, Ending, Option, Scenario, Step
 from .problems import N_, Problem, ScenarioError
 
-MAX_XML_BYTES = 5 * 1024 * 1024
 ID_PATTERN = re.compile(r'^[a-z0-9][a-z0-9-]{0,63}$')
 SCENARIO_TAG = 'scenario'
 
-
-def safe_parser() -> etree.XMLParser:
-    """An lxml parser that never resolves entities, loads DTDs or touches the network."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_pis=True)
+# What a scenario author reads when the XML itself cannot be read (see ``xblocks.xml_safety``).
+UNSAFE_XML_MESSAGES = {
+    xml_safety.TOO_LARGE: N_('The scenario is larger than {limit} MB.'),
+    xml_safety.EMPTY: N_('The scenario XML is empty.'),
+    xml_safety.MALFORMED: N_('The XML is not well formed: {error}'),
+    xml_safety.DOCTYPE: N_('DOCTYPE declarations are not allowed in scenario XML.'),
+}
 
 
 def parse_xml_text(xml_text: str | bytes) -> etree._Element:
-    """Parse untrusted XML text into an element, refusing DTDs and oversized input."""
-    if isinstance(xml_text, str):
-        xml_text = xml_text.encode('utf-8')
-    if len(xml_text) > MAX_XML_BYTES:
-        raise ScenarioError([Problem(N_('The scenario is larger than {limit} MB.'),
-                                     {'limit': MAX_XML_BYTES // (1024 * 1024)})])
-    if not xml_text.strip():
-        raise ScenarioError([Problem(N_('The scenario XML is empty.'))])
+    """Parse untrusted scenario XML with the shared hardened parser; errors become ``ScenarioError``."""
     try:
-        root = etree.fromstring(xml_text, safe_parser())
-    except etree.XMLSyntaxError as error:
-        line = error.lineno if error.lineno and error.lineno > 0 else None
-        raise ScenarioError([Problem(N_('The XML is not well formed: {error}'),
-                                     {'error': error.msg}, line=line)]) from None
-    if root.getroottree().docinfo.doctype:
-        raise ScenarioError([Problem(N_('DOCTYPE declarations are not allowed in scenario XML.'))])
-    return root
+        return xml_safety.parse_untrusted_xml(xml_text)
+    except xml_safety.UnsafeXML as error:
+        raise ScenarioError([Problem(UNSAFE_XML_MESSAGES[error.kind], error.params, line=error.line)]) from None
 
 
 def parse_scenario(xml_text: str | bytes) -> Scenario:
@@ -132,6 +122,7 @@ class _Reader:
             feedback=inner_xml(element.find('feedback')),
             points=self.integer(element, 'points', step_id),
             effects=tuple(effects),
+            line=element.sourceline,
         )
 
     def step(self, element):
