@@ -65,8 +65,9 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
     # --- the scenario and the learner's state -------------------------------------------------
 
     def scenario(self):
+        """The validated scenario; content with any problem is never played (it could strand a learner)."""
         scenario, problems = load_scenario(self.scenario_xml, self.scoring_mode)
-        if scenario is None:
+        if scenario is None or problems:
             raise ScenarioError(list(problems))
         return scenario
 
@@ -223,7 +224,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
             if name.name.endswith('.xml'):
                 xml = name.read_text(encoding='utf-8')
                 scenarios.append((parse_xml_text(xml).get('display_name', name.name), xml))
-        first = scenarios[0][1] if scenarios else ''
-        second = scenarios[1][1] if len(scenarios) > 1 else first
-        scenarios.append(('Two scenarios on one page', f'<vertical_demo>{first}{second}</vertical_demo>'))
+        if len(scenarios) > 1:
+            scenarios.append(('Two scenarios on one page',
+                              f'<vertical_demo>{scenarios[0][1]}{scenarios[1][1]}</vertical_demo>'))
         return scenarios

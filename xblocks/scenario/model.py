@@ -35,6 +35,7 @@ class Option:
     feedback: str = ''
     points: int | None = None
     effects: tuple[Effect, ...] = ()
+    line: int | None = None
 
     @property
     def total_points(self) -> int:

@@ -124,21 +124,21 @@ def validate(scenario: Scenario, scoring_mode: str = 'path') -> list[Problem]:
         for option in step.options:
             if option.id in option_ids:
                 add(N_('Step "{step}": the option id "{option}" is used more than once.'),
-                    step.id, step.line, step=step.id, option=option.id)
+                    step.id, option.line, step=step.id, option=option.id)
             option_ids.add(option.id)
             if not option.text:
                 add(N_('Step "{step}", option "{option}" has no text.'),
-                    step.id, step.line, step=step.id, option=option.id)
+                    step.id, option.line, step=step.id, option=option.id)
             if option.next and scenario.node(option.next) is None:
                 add(N_('Step "{step}", option "{option}" leads to "{next}", which does not exist.'),
-                    step.id, step.line, step=step.id, option=option.id, next=option.next)
+                    step.id, option.line, step=step.id, option=option.id, next=option.next)
             if option.effects and option.points is not None:
                 add(N_('Step "{step}", option "{option}" has both points and effects; use one.'),
-                    step.id, step.line, step=step.id, option=option.id)
+                    step.id, option.line, step=step.id, option=option.id)
             for effect in option.effects:
                 if effect.dimension not in dimension_ids:
                     add(N_('Step "{step}", option "{option}" scores the undeclared dimension "{dimension}".'),
-                        step.id, step.line, step=step.id, option=option.id, dimension=effect.dimension)
+                        step.id, option.line, step=step.id, option=option.id, dimension=effect.dimension)
         if not step.question:
             add(N_('Step "{step}" has no question.'), step.id, step.line, step=step.id)
 
