@@ -1,11 +1,14 @@
-"""The XBlocks' UI-string catalogue: extract, merge, compile and count, for ``magix ui-strings``.
+"""The UI-string catalogue: extract, merge, compile and count, for ``magix ui-strings``.
 
-Sources are the blocks' Python modules (``_``, ``N_``, ``gettext``, ``ngettext`` calls) and their
+One catalogue covers what learners, course teams and instructors read outside the course
+content: the XBlocks and the pages of our host (workbench demo and LTI tool, ``lti_tools``).
+Sources are the Python modules (``_``, ``N_``, ``gettext``, ``ngettext`` calls...) and the
 Django templates (``{% trans %}`` and ``{% blocktrans %}``, read through Django's own
 ``templatize``, exactly what ``makemessages`` does). JavaScript receives its strings from the
 server, so it holds none. The ``.po`` sources live in ``translations/xblocks/<locale>.po``; the
 compiled ``text.mo`` goes where edx-platform's XBlock i18n service looks for it:
-``<block package>/translations/<locale>/LC_MESSAGES/text.mo``.
+``<block package>/translations/<locale>/LC_MESSAGES/text.mo``; the host's pages read the same
+catalogue compiled as ``lti_tools/locale/<locale>/LC_MESSAGES/django.mo`` (Django's app locale).
 """
 from __future__ import annotations
 
@@ -17,10 +20,14 @@ import polib
 
 REPO = Path(__file__).resolve().parent.parent
 XBLOCKS = REPO / 'xblocks'
+HOST = REPO / 'lti_tools'
+HOST_LOCALE = HOST / 'locale'
 CATALOGUE_DIR = REPO / 'translations' / 'xblocks'
 TEMPLATE = CATALOGUE_DIR / 'text.pot'
 DOMAIN = 'text'
-KEYWORDS = {'_': None, 'N_': None, 'gettext': None, 'ngettext': (1, 2), 'pgettext': ((1, 'c'), 2), 'npgettext': ((1, 'c'), 2, 3)}
+KEYWORDS = {'_': None, 'N_': None, 'gettext': None, 'gettext_lazy': None, 'gettext_noop': None,
+            'ngettext': (1, 2), 'ngettext_lazy': (1, 2),
+            'pgettext': ((1, 'c'), 2), 'pgettext_lazy': ((1, 'c'), 2), 'npgettext': ((1, 'c'), 2, 3)}
 HEADER = {
     'Project-Id-Version': 'magix-openedx',
     'Report-Msgid-Bugs-To': '',
@@ -40,9 +47,12 @@ def block_packages() -> list[Path]:
 
 
 def source_files() -> list[Path]:
-    """Python modules and templates whose strings the blocks show."""
-    files = [path for path in XBLOCKS.rglob('*.py') if path.name != 'ui_catalogue.py']
-    files += list(XBLOCKS.rglob('templates/*.html'))
+    """Python modules and templates whose strings the blocks and the host pages show."""
+    files = []
+    for root in (XBLOCKS, HOST):
+        files += [path for path in root.rglob('*.py')
+                  if path.name != 'ui_catalogue.py' and 'migrations' not in path.parts]
+        files += [path for path in root.rglob('*.html') if 'templates' in path.parts]
     return sorted(files)
 
 
@@ -117,13 +127,18 @@ def update(locale: str, template: polib.POFile) -> polib.POFile:
     return catalogue
 
 
+def compiled_paths(locale: str) -> list[Path]:
+    """Where one language's compiled catalogue goes: each block package, and the host."""
+    targets = [package / 'translations' / locale / 'LC_MESSAGES' / f'{DOMAIN}.mo' for package in block_packages()]
+    return targets + [HOST_LOCALE / locale / 'LC_MESSAGES' / 'django.mo']
+
+
 def compile_all() -> list[Path]:
-    """``text.mo`` of every language into every block package (what Open edX loads)."""
+    """Compile every language to every place that loads it (Open edX, our host)."""
     written = []
     for locale in languages():
         catalogue = polib.pofile(str(catalogue_path(locale)))
-        for package in block_packages():
-            target = package / 'translations' / locale / 'LC_MESSAGES' / f'{DOMAIN}.mo'
+        for target in compiled_paths(locale):
             target.parent.mkdir(parents=True, exist_ok=True)
             catalogue.save_as_mofile(str(target))
             written.append(target)
@@ -173,7 +188,7 @@ def run(args):
             print(f'{locale}: {catalogue.percent_translated()}% translated')
     elif args.action == 'compile':
         written = compile_all()
-        print(f'{len(written)} catalogues compiled into {len(block_packages())} block packages')
+        print(f'{len(written)} catalogues compiled into {len(block_packages())} block packages and the host')
     else:
         failing = []
         print(f'{"language":<10}{"translated":>11}{"fuzzy":>7}{"untranslated":>14}{"%":>8}')

@@ -62,6 +62,11 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
 
     editable_fields = ('display_name', 'scoring_mode', 'weight', 'max_attempts', 'allow_undo', 'show_statistics')
 
+    def __repr__(self):
+        # XBlock's repr lists every field, the whole scenario and the learner's path included;
+        # hosts that print it (the workbench does) must not hand the best path to the page.
+        return f'<{type(self).__name__} {self.scope_ids.usage_id}>'
+
     # --- the scenario and the learner's state -------------------------------------------------
 
     def scenario(self):
