@@ -1,5 +1,7 @@
 # Two commands for a newcomer: `make demo` and `make test`.
 VENV ?= .venv
+# Benchmarks install their peers (other projects' XBlocks) into a virtualenv of their own.
+BENCH_VENV ?= .venv-bench
 PORT ?= 8000
 PY := $(VENV)/bin/python
 # Python 3.12 (what Open edX runs) is not the default python3 everywhere: look on PATH, then pyenv.
@@ -24,8 +26,9 @@ demo: $(VENV)/.installed-demo
 test: $(VENV)/.installed-test
 	$(VENV)/bin/python -m pytest
 
-bench: $(VENV)/.installed-test
-	$(VENV)/bin/python -m bench
+bench:
+	@$(MAKE) --no-print-directory VENV=$(BENCH_VENV) $(BENCH_VENV)/.installed-test,bench
+	$(BENCH_VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) var build *.egg-info

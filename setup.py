@@ -62,6 +62,10 @@ setup(
             'olxcleaner==0.3.0',
             'playwright==1.65.2',
         ],
+        # `make bench`: the peers our benchmarks compare against (installed in .venv-bench only).
+        'bench': [
+            'branching-xblock==0.3.3',
+        ],
         # Several workers and hosts: PostgreSQL and Redis, configured from the environment.
         'production': [
             'dj-database-url==3.1.2',

@@ -15,6 +15,7 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 
 from ..i18n import I18nMixin, _
+from ..rendering import render_template
 from ..sanitize import clean_html
 from . import engine
 from .loading import load_scenario, loader
@@ -94,7 +95,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
     # --- rendering ------------------------------------------------------------------------------
 
     def render_template(self, template, **context):
-        return loader.render_django_template(f'templates/{template}', context, i18n_service=self.i18n_service)
+        return render_template(__package__, f'templates/{template}', context, self.i18n_service)
 
     def panel_html(self, scenario, play, prefix):
         """The learner's current step, ending, or a notice; the only content sent to the browser."""
