@@ -12,6 +12,7 @@ import sys
 # subcommand -> (module with ``add_arguments(parser)`` and ``run(args)``, one-line help)
 SUBCOMMANDS = {
     'serve': ('lti_tools.serve', 'Serve the workbench demo and the LTI tool on 127.0.0.1.'),
+    'credentials': ('xblocks.credentials.cli', 'Verify a downloaded micro-credential, or issue one for the demo.'),
     'ui-strings': ('xblocks.ui_catalogue', 'Extract, merge, compile and count the XBlocks\' UI translations.'),
 }
 
