@@ -14,8 +14,8 @@ class LanguageFromQueryMiddleware:
         supported = {code for code, _ in settings.LANGUAGES}
         if wanted not in supported:
             return self.get_response(request)
-        translation.activate(wanted)
         request.LANGUAGE_CODE = wanted
-        response = self.get_response(request)
+        with translation.override(wanted):
+            response = self.get_response(request)
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, wanted, samesite='Lax')
         return response

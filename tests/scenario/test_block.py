@@ -247,3 +247,16 @@ def test_shipped_content_is_valid_and_listed_in_the_workbench():
             block = load(runtime, etree.tostring(node, encoding='unicode'))
             scenario, problems = block.scenario(), None
             assert len(scenario.steps) >= 3 and len(scenario.endings) >= 2, title
+
+
+def test_french_learner_gets_french_from_the_runtime_i18n_service():
+    """As in the LMS: Django's active language, and the block's own ``text.mo`` via the service."""
+    from django.utils import translation
+    runtime = ScenarioTestRuntime(locale='fr')
+    block = load(runtime, small_scenario())
+    with translation.override('fr'):
+        html = block.student_view().content
+        error = call(block, 'choose', {'option': 'nope'})['error']
+    assert 'Votre rôle' in html and 'Your role' not in html
+    assert error == 'Veuillez choisir l’une des options.'
+    assert 'Décision 1' in html
