@@ -17,18 +17,22 @@ SUBCOMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only ``command``'s module is imported to describe its own arguments."""
     parser = argparse.ArgumentParser(prog='magix', description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest='command', metavar='COMMAND', required=True)
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(module=module_name)
-        importlib.import_module(module_name).add_arguments(sub)
+        if name == command:
+            importlib.import_module(module_name).add_arguments(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = next((word for word in argv if not word.startswith('-')), None)
+    args = build_parser(command).parse_args(argv)
     return importlib.import_module(args.module).run(args) or 0
 
 
