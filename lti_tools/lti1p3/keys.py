@@ -1,0 +1,69 @@
+"""Our own signing keys: generate, publish as a JWKS, rotate with a grace period, sign.
+
+A key is published from its creation until ``retired_at + grace``: platforms that cached
+the previous key can still verify what we signed just before a rotation.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+ALGORITHM = 'RS256'
+KEY_BITS = 2048
+DEFAULT_GRACE_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class ToolKey:
+    kid: str
+    private_pem: str
+    created_at: float
+    retired_at: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.retired_at is None
+
+    def published(self, now: float, grace_seconds: float) -> bool:
+        return self.retired_at is None or now < self.retired_at + grace_seconds
+
+    def public_jwk(self) -> dict:
+        private = serialization.load_pem_private_key(self.private_pem.encode(), password=None)
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
+        jwk.update(kid=self.kid, alg=ALGORITHM, use='sig')
+        return jwk
+
+
+def new_key(now: float | None = None) -> ToolKey:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    return ToolKey(kid=uuid.uuid4().hex, private_pem=pem, created_at=time.time() if now is None else now)
+
+
+def jwks(keys: list[ToolKey], now: float, grace_seconds: float = DEFAULT_GRACE_SECONDS) -> dict:
+    """The public key set: the active key and retired keys still in their grace period."""
+    return {'keys': [key.public_jwk() for key in sorted(keys, key=lambda k: k.created_at, reverse=True)
+                     if key.published(now, grace_seconds)]}
+
+
+def signing_key(keys: list[ToolKey]) -> ToolKey:
+    """The newest active key (rotation leaves exactly one active)."""
+    active = [key for key in keys if key.active]
+    if not active:
+        raise LookupError('no active tool key')
+    return max(active, key=lambda key: key.created_at)
+
+
+def sign(claims: dict, key: ToolKey, lifetime: int = 300, now: float | None = None) -> str:
+    """A JWT signed RS256 with ``kid`` in the header; ``iat``, ``exp`` and ``jti`` are added."""
+    issued = int(time.time() if now is None else now)
+    payload = {'iat': issued, 'exp': issued + lifetime, 'jti': secrets.token_urlsafe(16), **claims}
+    return jwt.encode(payload, key.private_pem, algorithm=ALGORITHM, headers={'kid': key.kid})

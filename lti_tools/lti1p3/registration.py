@@ -1,0 +1,142 @@
+"""How platforms learn about us: the Dynamic Registration tool configuration, the Canvas
+developer-key JSON, and the Dynamic Registration exchange (LTI Dynamic Registration 1.0).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+
+from . import claims as c
+from .errors import RegistrationError
+from .launch import Registration
+from xblocks.i18n import _
+
+TOOL_CONFIGURATION = 'https://purl.imsglobal.org/spec/lti-tool-configuration'
+PLATFORM_CONFIGURATION = 'https://purl.imsglobal.org/spec/lti-platform-configuration'
+HTTP_TIMEOUT = 15
+TOOL_NAME = _('MAGIX scenario exercises')
+TOOL_DESCRIPTION = _('Branching public-sector scenarios on AI, data and digital governance.')
+PERSONAL_CLAIMS = ['iss', 'sub', 'name', 'given_name', 'family_name', 'email']
+
+
+@dataclass(frozen=True)
+class ToolUrls:
+    """Our endpoints under one public base URL (scheme, host and optional path prefix)."""
+
+    base: str
+
+    def _url(self, path: str) -> str:
+        return self.base.rstrip('/') + path
+
+    @property
+    def login(self) -> str:
+        return self._url('/lti/login/')
+
+    @property
+    def launch(self) -> str:
+        return self._url('/lti/launch/')
+
+    @property
+    def jwks(self) -> str:
+        return self._url('/lti/jwks/')
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(self.base).netloc
+
+    def exercise(self, slug: str) -> str:
+        return self._url(f'/lti/launch/{slug}/')
+
+
+def tool_configuration(urls: ToolUrls, name: str = TOOL_NAME, description: str = TOOL_DESCRIPTION) -> dict:
+    """Our client registration (OpenID Connect Dynamic Client Registration + LTI extension)."""
+    return {
+        'application_type': 'web',
+        'response_types': ['id_token'],
+        'grant_types': ['implicit', 'client_credentials'],
+        'initiate_login_uri': urls.login,
+        'redirect_uris': [urls.launch],
+        'client_name': name,
+        'jwks_uri': urls.jwks,
+        'token_endpoint_auth_method': 'private_key_jwt',
+        'scope': ' '.join(c.TOOL_SCOPES),
+        TOOL_CONFIGURATION: {
+            'domain': urls.domain,
+            'description': description,
+            'target_link_uri': urls.launch,
+            'claims': PERSONAL_CLAIMS,
+            'messages': [
+                {'type': c.DEEP_LINKING_REQUEST, 'target_link_uri': urls.launch, 'label': name,
+                 'placements': ['ContentArea', 'link_selection', 'assignment_selection']},
+                {'type': c.RESOURCE_LINK_REQUEST, 'target_link_uri': urls.launch},
+            ],
+        },
+    }
+
+
+def canvas_configuration(urls: ToolUrls, name: str = TOOL_NAME, description: str = TOOL_DESCRIPTION) -> dict:
+    """The JSON pasted into a Canvas LTI developer key ("Paste JSON")."""
+    placements = [{'placement': placement, 'message_type': c.DEEP_LINKING_REQUEST,
+                   'target_link_uri': urls.launch, 'text': name}
+                  for placement in ('link_selection', 'assignment_selection')]
+    return {
+        'title': name,
+        'description': description,
+        'oidc_initiation_url': urls.login,
+        'target_link_uri': urls.launch,
+        'public_jwk_url': urls.jwks,
+        'scopes': list(c.TOOL_SCOPES),
+        'extensions': [{'platform': 'canvas.instructure.com', 'domain': urls.domain, 'privacy_level': 'public',
+                        'settings': {'placements': placements}}],
+        'custom_fields': {},
+    }
+
+
+@dataclass(frozen=True)
+class RegisteredPlatform:
+    registration: Registration
+    deployment_id: str
+    name: str
+
+
+def register(openid_configuration_url: str, registration_token: str, configuration: dict,
+             session: requests.Session | None = None) -> RegisteredPlatform:
+    """Run the Dynamic Registration exchange; the caller stores the platform it returns."""
+    http = session or requests.Session()
+    bearer = {'Authorization': f'Bearer {registration_token}'} if registration_token else {}
+    platform = _json(http.get, openid_configuration_url, headers={'Accept': 'application/json', **bearer})
+    issuer = platform.get('issuer')
+    if not isinstance(issuer, str) or not openid_configuration_url.startswith(issuer.rstrip('/')):
+        raise RegistrationError(f'issuer {issuer!r} does not match the configuration URL {openid_configuration_url}')
+    for required in ('authorization_endpoint', 'token_endpoint', 'jwks_uri', 'registration_endpoint'):
+        if not isinstance(platform.get(required), str):
+            raise RegistrationError(f'the platform configuration has no {required}')
+    answer = _json(http.post, platform['registration_endpoint'], json=configuration,
+                   headers={'Content-Type': 'application/json', 'Accept': 'application/json', **bearer})
+    client_id = answer.get('client_id')
+    deployment_id = (answer.get(TOOL_CONFIGURATION) or {}).get('deployment_id')
+    if not isinstance(client_id, str) or not client_id:
+        raise RegistrationError('the platform did not return a client_id')
+    if not isinstance(deployment_id, str) or not deployment_id:
+        raise RegistrationError('the platform did not return a deployment_id')
+    name = (platform.get(PLATFORM_CONFIGURATION) or {}).get('product_family_code') or urlsplit(issuer).netloc
+    registration = Registration(
+        issuer=issuer, client_id=client_id, keyset_url=platform['jwks_uri'],
+        auth_login_url=platform['authorization_endpoint'], auth_token_url=platform['token_endpoint'],
+        deployment_ids=frozenset({deployment_id}),
+        token_audience=platform.get('authorization_server') or '')
+    return RegisteredPlatform(registration=registration, deployment_id=deployment_id, name=str(name))
+
+
+def _json(method, url: str, **kwargs) -> dict:
+    try:
+        response = method(url, timeout=HTTP_TIMEOUT, **kwargs)
+        response.raise_for_status()
+        body = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise RegistrationError(f'{url}: {error}') from error
+    if not isinstance(body, dict):
+        raise RegistrationError(f'{url} did not answer with a JSON object')
+    return body

@@ -1,0 +1,68 @@
+"""The exercises we offer over LTI: the scenario files shipped with the scenario XBlock.
+
+A file ``NN-some-name.xml`` holds one ``<magix_scenario>`` element; its slug (``some-name``)
+names the exercise in launch URLs and deep links. ``settings.LTI_CONTENT_DIR`` points
+elsewhere (tests use it), otherwise the scenario package's ``content/`` folder is read.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from xblocks.scenario.olx import parse_xml_text
+from xblocks.scenario.problems import ScenarioError
+
+log = logging.getLogger(__name__)
+FILE_NAME = re.compile(r'^(?:\d+-)?(?P<slug>[a-z0-9][a-z0-9-]*)\.xml$')
+
+
+@dataclass(frozen=True)
+class Exercise:
+    slug: str
+    title: str
+    scoring_mode: str
+    xml: str
+
+    @property
+    def graded(self) -> bool:
+        return self.scoring_mode != 'practice'
+
+
+def content_dir() -> Path:
+    configured = getattr(settings, 'LTI_CONTENT_DIR', None)
+    if configured:
+        return Path(configured)
+    return Path(str(importlib.resources.files('xblocks.scenario').joinpath('content')))
+
+
+def exercises() -> dict[str, Exercise]:
+    """Every readable exercise by slug, in file order (unreadable files are left out and logged)."""
+    return _read(str(content_dir()))
+
+
+@functools.lru_cache(maxsize=8)
+def _read(directory: str) -> dict[str, Exercise]:
+    found = {}
+    for path in sorted(Path(directory).glob('*.xml')):
+        match = FILE_NAME.match(path.name)
+        if not match:
+            continue
+        xml = path.read_text(encoding='utf-8')
+        try:
+            root = parse_xml_text(xml)
+        except ScenarioError:
+            log.warning('scenario file %s cannot be read; not offered over LTI', path)
+            continue
+        found[match['slug']] = Exercise(slug=match['slug'], title=root.get('display_name') or match['slug'],
+                                        scoring_mode=root.get('scoring_mode') or 'path', xml=xml)
+    return found
+
+
+def clear_cache():
+    _read.cache_clear()

@@ -1,0 +1,91 @@
+"""The durable grade queue: scores wait in the database until the platform has them.
+
+``enqueue`` stores one row per finished attempt (idempotent); ``deliver_due`` posts what is
+due, claiming each row first so two workers never post the same score at once; a failure
+schedules the next try with exponential back-off. The launch host delivers right after the
+learner's request; ``magix lti process-grades`` (cron or a loop) retries the rest.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from lti_tools.lti1p3 import services
+from lti_tools.lti1p3.errors import LtiError
+
+from .models import GradeSubmission, Learner, ResourceLink
+from .session import LaunchSession
+from .store import service_client
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 20            # about four days of back-off before an administrator must look
+CLAIM_SECONDS = 120          # how long a worker owns a row it is posting
+
+
+def enqueue(session: LaunchSession, event: dict) -> GradeSubmission | None:
+    """Queue the grade event of the launch's learner for the resource link's line item."""
+    link = ResourceLink.objects.filter(pk=session.link).select_related('platform').first()
+    if link is None or not link.lineitem_url or session.teaching:
+        return None
+    try:
+        given, maximum = float(event['value']), float(event['max_value'])
+    except (KeyError, TypeError, ValueError):
+        log.warning('grade event without value/max_value: %r', event)
+        return None
+    learner = Learner.objects.get(pk=session.learner)
+    timestamp = timezone.now()
+    try:
+        with transaction.atomic():
+            return GradeSubmission.objects.create(resource_link=link, learner=learner, lineitem_url=link.lineitem_url,
+                                                  score_given=given, score_maximum=maximum, timestamp=timestamp)
+    except IntegrityError:
+        return GradeSubmission.objects.get(lineitem_url=link.lineitem_url, learner=learner, timestamp=timestamp)
+
+
+def deliver_due(only_ids=None, now=None) -> dict:
+    """Post every due pending score (or only ``only_ids``); counts of sent and retried rows."""
+    now = now or timezone.now()
+    due = GradeSubmission.objects.filter(status=GradeSubmission.PENDING, next_attempt_at__lte=now)
+    if only_ids is not None:
+        due = due.filter(pk__in=list(only_ids))
+    counts = {'sent': 0, 'retry': 0, 'failed': 0}
+    for row in due.order_by('timestamp').select_related('resource_link__platform', 'learner'):
+        if not _claim(row, now):
+            continue
+        counts[_deliver(row)] += 1
+    return counts
+
+
+def _claim(row: GradeSubmission, now) -> bool:
+    """Take the row for this worker: only one conditional update can succeed."""
+    return GradeSubmission.objects.filter(pk=row.pk, status=GradeSubmission.PENDING,
+                                          next_attempt_at=row.next_attempt_at) \
+        .update(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS)) == 1
+
+
+def _deliver(row: GradeSubmission) -> str:
+    score = services.score(row.learner.subject, row.score_given, row.score_maximum, row.timestamp)
+    try:
+        service_client(row.resource_link.platform).post_score(row.lineitem_url, score)
+    except LtiError as error:
+        row.attempts += 1
+        row.last_error = str(error)[:2000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = GradeSubmission.FAILED
+        row.next_attempt_at = timezone.now() + timedelta(seconds=services.retry_delay(row.attempts))
+        row.save(update_fields=['attempts', 'last_error', 'status', 'next_attempt_at'])
+        log.warning('score %s not delivered (attempt %s): %s', row.pk, row.attempts, error)
+        return 'failed' if row.status == GradeSubmission.FAILED else 'retry'
+    row.attempts += 1
+    row.status, row.sent_at, row.last_error = GradeSubmission.SENT, timezone.now(), ''
+    row.save(update_fields=['attempts', 'status', 'sent_at', 'last_error'])
+    return 'sent'
+
+
+def requeue_failed() -> int:
+    """Give failed scores another round (after the platform was fixed)."""
+    return GradeSubmission.objects.filter(status=GradeSubmission.FAILED).update(
+        status=GradeSubmission.PENDING, attempts=0, next_attempt_at=timezone.now())

@@ -1,0 +1,97 @@
+"""The XBlock runtime for LTI launches: the workbench runtime, with content read from the
+scenario files and learner state in the workbench's database store, keyed by opaque ids.
+
+Content and settings come from the exercise file (parsed once per process into memory), so
+what a learner sees is exactly what the file says, whatever the database holds; user state
+and the anonymous tallies live in the shared ``XBlockState`` table. ``publish`` turns the
+block's ``grade`` events into AGS submissions for the launch's line item.
+"""
+from __future__ import annotations
+
+import threading
+
+from django.urls import reverse
+from xblock.field_data import SplitFieldData
+from xblock.fields import Scope
+from xblock.reference.user_service import UserService, XBlockUser
+from xblock.runtime import DictKeyValueStore, KvsFieldData
+from workbench.runtime import WORKBENCH_KVS, ScenarioIdManager, WorkbenchRuntime
+
+from . import catalogue
+from .session import LaunchSession
+
+CONTENT_STORE = DictKeyValueStore()   # content and settings of the exercises, per process
+ID_MANAGER = ScenarioIdManager()      # our own, so the workbench demo's ids never collide
+_USAGES: dict[tuple[str, str], str] = {}
+_LOCK = threading.Lock()
+
+
+def field_data():
+    content, state = KvsFieldData(CONTENT_STORE), KvsFieldData(WORKBENCH_KVS)
+    return SplitFieldData({
+        Scope.content: content, Scope.settings: content, Scope.children: content, Scope.parent: content,
+        Scope.user_state: state, Scope.user_state_summary: state, Scope.preferences: state,
+        Scope.user_info: state,
+    })
+
+
+def usage_id(exercise: catalogue.Exercise) -> str:
+    """The exercise's usage id, stable across restarts (``lti-<slug>.magix_scenario.d0.u0``)."""
+    key = (exercise.slug, exercise.xml)
+    with _LOCK:
+        if key not in _USAGES:
+            ID_MANAGER.set_scenario(f'lti-{exercise.slug}')  # a changed file gets the next d<n>
+            _USAGES[key] = ContentRuntime().parse_xml_string(exercise.xml)
+        return _USAGES[key]
+
+
+class ContentRuntime(WorkbenchRuntime):
+    """Parses exercise files into the in-memory content store."""
+
+    def __init__(self, user_id=None):
+        super().__init__(user_id)
+        self.id_reader = self.id_generator = ID_MANAGER
+        self._services['field-data'] = field_data()
+
+
+class LtiUserService(UserService):
+    """The ``user`` service with the keys the Open edX LMS sets (instructors count as staff)."""
+
+    def __init__(self, session: LaunchSession):
+        user = XBlockUser(is_current_user=True, full_name='')
+        user.opt_attrs.update({
+            'edx-platform.user_id': session.user_id,
+            'edx-platform.username': session.user_id,
+            'edx-platform.user_is_staff': session.teaching,
+            'edx-platform.is_authenticated': True,
+        })
+        super().__init__(user=user)
+
+    def get_current_user(self):
+        return self._user
+
+
+class LtiRuntime(ContentRuntime):
+    """One launch session's runtime: its learner, its handler URLs, its grade passback."""
+
+    def __init__(self, session: LaunchSession):
+        super().__init__(session.user_id)
+        self.session = session
+        self._services['user'] = LtiUserService(session)
+        self.published_grades: list[int] = []
+
+    @property
+    def anonymous_student_id(self):
+        return self.session.user_id
+
+    def handler_url(self, block, handler_name, suffix='', query='', thirdparty=False):
+        url = reverse('lti_tool:handler', args=[self.session.token(), block.scope_ids.usage_id, handler_name, suffix])
+        return f'{url}?{query}' if query else url
+
+    def publish(self, block, event_type, event_data):
+        super().publish(block, event_type, event_data)
+        if event_type == 'grade':
+            from .grades import enqueue
+            submission = enqueue(self.session, event_data)
+            if submission is not None:
+                self.published_grades.append(submission.pk)

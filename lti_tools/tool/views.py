@@ -1,0 +1,396 @@
+"""The LTI tool's pages: thin Django views over ``lti_tools.lti1p3`` and the scenario XBlock."""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from xblock.django.request import django_to_webob_request, webob_to_django_response
+from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
+
+from lti_tools.lti1p3 import claims, deep_linking, oidc, registration
+from lti_tools.lti1p3.errors import InvalidLaunch, LtiError, RegistrationError, StateMismatch
+from lti_tools.lti1p3.launch import Launch, validate_id_token
+from lti_tools.lti1p3.roles import Roles
+from xblocks.i18n import _
+
+from . import catalogue, grades, store
+from .models import Learner, LoginState, Participation, Platform, ResourceLink
+from .runtime import LtiRuntime, usage_id
+from .session import LaunchSession
+
+log = logging.getLogger(__name__)
+LOGIN_LIFETIME = timedelta(minutes=10)
+DEEP_LINK_SALT = 'magix.lti.deep-link'
+EXERCISE_IN_URL = re.compile(r'/lti/launch/(?P<slug>[a-z0-9][a-z0-9-]*)/?$')
+
+
+class ExerciseNotFound(LtiError):
+    status = 404
+    message = _('This exercise is not offered by the tool (any more). Ask your instructor to choose another one.')
+
+
+class NotTeaching(LtiError):
+    status = 403
+    message = _('Only instructors can see this page.')
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def error_page(request, error: LtiError) -> HttpResponse:
+    log.info('LTI request refused (%s): %s', type(error).__name__, error.detail)
+    return render(request, 'lti_tool/error.html', {'message': gettext(error.message), 'detail': error.detail},
+                  status=error.status)
+
+
+def frame_ancestors() -> str:
+    """``frame-ancestors`` for our pages: ourselves and the origins of registered platforms."""
+    origins = set()
+    for issuer, login_url in Platform.objects.values_list('issuer', 'auth_login_url'):
+        for url in (issuer, login_url):
+            parts = urlsplit(url)
+            if parts.scheme in ('http', 'https') and parts.netloc:
+                origins.add(f'{parts.scheme}://{parts.netloc}')
+    return ' '.join(["'self'", *sorted(origins)])
+
+
+def lti_page(view):
+    """LTI views: refusals become a clear error page; framing is limited to registered platforms."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except LtiError as error:
+            response = error_page(request, error)
+        response['Content-Security-Policy'] = f'frame-ancestors {frame_ancestors()}'
+        return response
+    return wrapped
+
+
+def activate_language(locale: str) -> str:
+    """Use the launch's locale (``fr-CA``, ``fr_FR``, ``de``...) when we have that language."""
+    wanted = locale.replace('_', '-').lower()
+    for candidate in (wanted, wanted.split('-')[0]):
+        if not candidate:
+            continue
+        try:
+            language = translation.get_supported_language_variant(candidate)
+        except LookupError:
+            continue
+        translation.activate(language)
+        return language
+    translation.activate(settings.LANGUAGE_CODE)
+    return settings.LANGUAGE_CODE
+
+
+def state_cookie(state: str) -> str:
+    return f'lti1p3-state-{state}'
+
+
+def absolute(request, name, *args) -> str:
+    return request.build_absolute_uri(reverse(f'lti_tool:{name}', args=args))
+
+
+def tool_urls(request) -> registration.ToolUrls:
+    return registration.ToolUrls(getattr(settings, 'LTI_BASE_URL', '') or request.build_absolute_uri('/'))
+
+
+def session_from(token: str) -> LaunchSession:
+    try:
+        return LaunchSession.from_token(token)
+    except signing.BadSignature as error:
+        raise StateMismatch(f'the launch session is forged or expired: {error}') from error
+
+
+# --- OIDC login and launch --------------------------------------------------------------------------
+
+@csrf_exempt
+@lti_page
+def login(request):
+    """Third-party initiated login (GET or POST): remember state and nonce, go to the platform."""
+    params = request.POST if request.method == 'POST' else request.GET
+    started = oidc.start_login(params, registrations=store.registrations,
+                               redirect_uri=absolute(request, 'launch'))
+    platform = store.platform_for(started.registration)
+    LoginState.objects.filter(created_at__lt=timezone.now() - LOGIN_LIFETIME).delete()
+    LoginState.objects.create(state=started.state, nonce=started.nonce, platform=platform, params=started.params)
+    response = HttpResponse(status=302)
+    response['Location'] = started.redirect_url
+    response.set_cookie(state_cookie(started.state), started.state, max_age=int(LOGIN_LIFETIME.total_seconds()),
+                        secure=True, httponly=True, samesite='None', path=reverse('lti_tool:launch'))
+    return response
+
+
+def consume_login(request) -> LoginState:
+    """The login this launch answers; single use, and only in the browser that started it."""
+    state = request.POST.get('state', '')
+    if not state or not request.POST.get('id_token'):
+        raise InvalidLaunch('the launch has no state or no id_token')
+    login_state = LoginState.objects.filter(state=state).select_related('platform').first()
+    if login_state is None or not LoginState.objects.filter(pk=login_state.pk).delete()[0]:
+        raise StateMismatch('the state is unknown or was already used')
+    if login_state.created_at < timezone.now() - LOGIN_LIFETIME:
+        raise StateMismatch('the login has expired')
+    return login_state
+
+
+@csrf_exempt
+@require_POST
+@lti_page
+def launch(request, slug=None):
+    """The platform posts the id_token here (our redirect URI)."""
+    login_state = consume_login(request)
+    cookie = request.COOKIES.get(state_cookie(login_state.state))
+    if cookie is None:
+        return cookies_blocked(request, login_state)
+    if not constant_time_compare(cookie, login_state.state):
+        raise StateMismatch('the state cookie does not match the state')
+    message = validate_id_token(request.POST['id_token'], registrations=store.registrations,
+                                keys=store.platform_keys(), expected_nonce=login_state.nonce,
+                                use_nonce=store.use_nonce)
+    if (message.registration.issuer, message.registration.client_id) != \
+            (login_state.platform.issuer, login_state.platform.client_id):
+        raise StateMismatch('the id_token comes from another platform than the login')
+    language = activate_language(message.locale)
+    if message.message_type == claims.DEEP_LINKING_REQUEST:
+        response = deep_link_picker(request, message)
+    else:
+        response = exercise_launch(request, message, language, slug)
+    response.delete_cookie(state_cookie(login_state.state), path=reverse('lti_tool:launch'), samesite='None')
+    return response
+
+
+def cookies_blocked(request, login_state: LoginState) -> HttpResponse:
+    """The browser dropped our state cookie (third-party cookies blocked in the iframe)."""
+    restart = f'{absolute(request, "login")}?{urlencode(login_state.params)}'
+    return render(request, 'lti_tool/cookies_blocked.html', {'restart_url': restart}, status=403)
+
+
+def chosen_exercise(message: Launch, slug: str | None, link: ResourceLink | None) -> catalogue.Exercise:
+    """From the link's custom parameter, the target link URI, the URL, or the link's earlier choice."""
+    match = EXERCISE_IN_URL.search(urlsplit(message.target_link_uri).path)
+    wanted = message.custom.get('magix_scenario') or (match and match['slug']) or slug or (link and link.scenario)
+    exercise = catalogue.exercises().get(str(wanted or ''))
+    if exercise is None:
+        raise ExerciseNotFound(f'no exercise {wanted!r} (target_link_uri {message.target_link_uri!r})')
+    return exercise
+
+
+@transaction.atomic
+def record_launch(message: Launch, exercise: catalogue.Exercise) -> tuple[Learner, ResourceLink]:
+    platform = store.platform_for(message.registration)
+    learner, _created = Learner.objects.get_or_create(issuer=message.issuer, deployment_id=message.deployment_id,
+                                                      subject=message.subject)
+    person = message.person
+    learner.name = person.get('name') or ' '.join(filter(None, [person.get('given_name'), person.get('family_name')])) \
+        or learner.name
+    learner.email = person.get('email', learner.email)
+    learner.last_seen = timezone.now()
+    learner.save()
+    link, _created = ResourceLink.objects.get_or_create(
+        platform=platform, deployment_id=message.deployment_id, resource_link_id=message.resource_link['id'],
+        defaults={'scenario': exercise.slug})
+    link.scenario = exercise.slug
+    link.title = str(message.resource_link.get('title') or '')[:255]
+    link.context_id = str(message.context.get('id') or '')[:255]
+    link.context_title = str(message.context.get('title') or '')[:255]
+    link.lineitem_url = str(message.ags.get('lineitem') or link.lineitem_url)
+    link.memberships_url = message.nrps_url or link.memberships_url
+    link.save()
+    Participation.objects.update_or_create(learner=learner, resource_link=link, defaults={
+        'teaching': message.roles.is_teaching, 'last_launch': timezone.now()})
+    return learner, link
+
+
+def exercise_launch(request, message: Launch, language: str, slug: str | None) -> HttpResponse:
+    """Render the exercise with the scenario XBlock, as this learner (state resumes)."""
+    existing = ResourceLink.objects.filter(platform__issuer=message.issuer, deployment_id=message.deployment_id,
+                                           resource_link_id=message.resource_link['id']).first()
+    exercise = chosen_exercise(message, slug, existing)
+    learner, link = record_launch(message, exercise)
+    session = LaunchSession(learner=learner.pk, user_id=learner.anonymous_id, link=link.pk, exercise=exercise.slug,
+                            teaching=message.roles.is_teaching, language=language)
+    return render_exercise(request, session, exercise)
+
+
+def render_exercise(request, session: LaunchSession, exercise: catalogue.Exercise) -> HttpResponse:
+    runtime = LtiRuntime(session)
+    block = runtime.get_block(usage_id(exercise))
+    fragment = block.render('student_view', {})
+    token = session.token()
+    return render(request, 'lti_tool/exercise.html', {
+        'title': block.display_name, 'body': fragment.body_html(), 'head_html': fragment.head_html(),
+        'foot_html': fragment.foot_html(), 'teaching': session.teaching,
+        'handler_base': reverse('lti_tool:handler_base', args=[token]),
+        'summary_url': reverse('lti_tool:summary', args=[token]),
+    })
+
+
+# --- the XBlock's handlers -------------------------------------------------------------------------
+
+@csrf_exempt
+@lti_page
+def handler(request, token, usage, handler_name, suffix=''):
+    """An XBlock handler call from the exercise page; the signed session says who is calling."""
+    session = session_from(token)
+    exercise = catalogue.exercises().get(session.exercise)
+    if exercise is None or usage != usage_id(exercise):
+        raise Http404('no such exercise')
+    translation.activate(session.language)
+    runtime = LtiRuntime(session)
+    try:
+        block = runtime.get_block(usage)
+    except NoSuchUsage as error:
+        raise Http404('no such exercise') from error
+    webob_request = django_to_webob_request(request)
+    try:
+        result = runtime.handle(block, handler_name, webob_request, suffix)
+    except NoSuchHandlerError as error:
+        raise Http404('no such handler') from error
+    response = webob_to_django_response(result)
+    if runtime.published_grades:
+        grades.deliver_due(only_ids=runtime.published_grades)
+    return response
+
+
+# --- instructors -------------------------------------------------------------------------------------
+
+@require_GET
+@lti_page
+def summary(request, token):
+    """The instructor's view of this resource link: who played, how far, best score; the roster."""
+    session = session_from(token)
+    if not session.teaching:
+        raise NotTeaching('the launch session is not an instructor\'s')
+    translation.activate(session.language)
+    link = ResourceLink.objects.select_related('platform').get(pk=session.link)
+    exercise = catalogue.exercises().get(link.scenario)
+    if exercise is None:
+        raise ExerciseNotFound(f'no exercise {link.scenario!r}')
+    rows = learner_rows(link, exercise)
+    roster, roster_error = [], ''
+    if link.memberships_url:
+        try:
+            roster = roster_rows(link, rows)
+        except LtiError as error:
+            roster_error = gettext(error.message)
+            log.warning('roster of %s not loaded: %s', link, error.detail)
+    return render(request, 'lti_tool/summary.html', {
+        'link': link, 'exercise': exercise, 'rows': rows, 'roster': roster, 'roster_error': roster_error,
+        'has_roster': bool(link.memberships_url),
+    })
+
+
+def learner_rows(link: ResourceLink, exercise: catalogue.Exercise) -> list[dict]:
+    rows = []
+    participations = link.participations.filter(teaching=False).select_related('learner').order_by('learner__name')
+    usage = usage_id(exercise)
+    for participation in participations:
+        learner = participation.learner
+        block = LtiRuntime(LaunchSession(learner=learner.pk, user_id=learner.anonymous_id, link=link.pk,
+                                         exercise=exercise.slug, teaching=False, language='')).get_block(usage)
+        rows.append({'learner': learner, 'last_launch': participation.last_launch, 'attempts': block.attempts_used,
+                     'best_percent': None if block.best_score is None else round(block.best_score * 100),
+                     'in_progress': bool(block.current_node) and not block.attempts_used})
+    return rows
+
+
+def roster_rows(link: ResourceLink, rows: list[dict]) -> list[dict]:
+    """The course's learners (NRPS), each with their progress here or "not started"."""
+    by_subject = {row['learner'].subject: row for row in rows}
+    members = store.service_client(link.platform).members(link.memberships_url)
+    roster = []
+    for member in members:
+        roles = member.get('roles') or []
+        if Roles(roles).is_teaching or member.get('status', 'Active') != 'Active':
+            continue
+        row = by_subject.get(str(member.get('user_id')))
+        roster.append({'name': member.get('name') or ' '.join(filter(None, [member.get('given_name'),
+                                                                              member.get('family_name')])),
+                       'email': member.get('email', ''), 'user_id': member.get('user_id'), 'row': row})
+    return roster
+
+
+# --- deep linking -------------------------------------------------------------------------------------
+
+def deep_link_picker(request, message: Launch) -> HttpResponse:
+    """The instructor picks exercises from the catalogue (titles in the launch language)."""
+    if not message.roles.is_teaching:
+        raise NotTeaching('deep linking request from a non-instructor')
+    essentials = signing.dumps(deep_linking.request_essentials(message), salt=DEEP_LINK_SALT, compress=True)
+    settings_claim = message.deep_linking_settings
+    return render(request, 'lti_tool/deep_link.html', {
+        'exercises': [{'slug': exercise.slug, 'title': gettext(exercise.title), 'graded': exercise.graded}
+                      for exercise in catalogue.exercises().values()],
+        'request_token': essentials, 'multiple': settings_claim.get('accept_multiple', True),
+        'action': reverse('lti_tool:deep_link'),
+    })
+
+
+@csrf_exempt
+@require_POST
+@lti_page
+def deep_link_response(request):
+    """Sign the chosen exercises and post them back to the platform (auto-submitted form)."""
+    try:
+        essentials = signing.loads(request.POST.get('request', ''), salt=DEEP_LINK_SALT, max_age=3600)
+    except signing.BadSignature as error:
+        raise StateMismatch(f'the deep linking request is forged or expired: {error}') from error
+    available = catalogue.exercises()
+    urls = tool_urls(request)
+    items = [deep_linking.LinkItem(url=urls.exercise(slug), title=available[slug].title, resource_id=slug,
+                                   score_maximum=1.0 if available[slug].graded else None,
+                                   custom=(('magix_scenario', slug),))
+             for slug in request.POST.getlist('exercise') if slug in available]
+    jwt_token = deep_linking.signed_response(essentials, items, store.signing_key())
+    return render(request, 'lti_tool/deep_link_return.html', {
+        'return_url': essentials['settings']['deep_link_return_url'], 'jwt': jwt_token, 'count': len(items)})
+
+
+# --- keys and registration ---------------------------------------------------------------------------
+
+@require_GET
+def jwks(request):
+    response = JsonResponse(store.public_jwks())
+    response['Cache-Control'] = 'public, max-age=300'
+    return response
+
+
+@require_GET
+def tool_configuration(request):
+    urls = tool_urls(request)
+    return JsonResponse(registration.tool_configuration(urls, gettext(registration.TOOL_NAME), gettext(registration.TOOL_DESCRIPTION)))
+
+
+@require_GET
+def canvas_configuration(request):
+    urls = tool_urls(request)
+    return JsonResponse(registration.canvas_configuration(urls, gettext(registration.TOOL_NAME), gettext(registration.TOOL_DESCRIPTION)))
+
+
+@require_GET
+@lti_page
+def dynamic_registration(request):
+    """LTI Dynamic Registration: the platform opens this page with its configuration URL."""
+    configuration_url = request.GET.get('openid_configuration', '')
+    if not configuration_url:
+        raise RegistrationError('no openid_configuration parameter')
+    urls = tool_urls(request)
+    registered = registration.register(configuration_url, request.GET.get('registration_token', ''),
+                                       registration.tool_configuration(urls, gettext(registration.TOOL_NAME),
+                                                                       gettext(registration.TOOL_DESCRIPTION)))
+    store.save_registration(registered.registration, registered.name)
+    return render(request, 'lti_tool/registered.html', {'name': registered.name})
