@@ -131,9 +131,9 @@ def progress_from_results(pathway: Pathway, results: Mapping[str, Result]) -> Pr
     for credential in pathway.credentials:
         evaluate(credential)
     for progress in by_id.values():
-        closure = _closure(pathway, progress.credential)
+        stacked = closure(pathway, progress.credential)
         progress.ects_earned = sum((max(pathway.own_ects(pathway.credential(cid)), Decimal(0))
-                                    for cid in closure if by_id[cid].earned), Decimal(0))
+                                    for cid in stacked if by_id[cid].earned), Decimal(0))
     ects_earned = sum((max(pathway.own_ects(p.credential), Decimal(0)) for p in by_id.values() if p.earned),
                       Decimal(0))
     return ProgrammeProgress(pathway=pathway, credentials=top, by_id=by_id, ects_earned=ects_earned,
@@ -159,7 +159,7 @@ def earned_counts(pathway: Pathway, results_by_learner: Iterable[Mapping[str, Re
     return {'learners': learners, 'programme': programme, 'credentials': counts}
 
 
-def _closure(pathway: Pathway, credential: MicroCredential) -> list[str]:
+def closure(pathway: Pathway, credential: MicroCredential) -> list[str]:
     """This credential and every credential stacked inside it, each once."""
     seen, stack = [], [credential.id]
     while stack:

@@ -1,0 +1,136 @@
+"""The host's XBlock runtime: the workbench runtime, plus learner results and completion.
+
+``WorkbenchRuntime.publish`` only logs. ``MagixRuntime.publish`` also records ``grade`` and
+``completion`` events into ``lti_tools.results`` (which sends ``result_recorded``), and the
+runtime offers the services Open edX blocks expect for this: ``completion`` (same API as the
+LMS's ``CompletionService``) and ``magix_results`` (bulk results, aggregates, links).
+
+Keys: results are stored under the block's course usage key, as in Open edX. The demo has
+one course (``settings.MAGIX_COURSE_KEY``); a workbench block whose OLX element has a
+``url_name`` gets ``block-v1:<course>+type@<type>+block@<url_name>``, so a pathway written
+for the real course works unchanged in the demo. Other blocks keep their workbench id.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.conf import settings
+from django.template.defaultfilters import slugify
+from django.urls import reverse
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import UsageKey
+from workbench.runtime import WorkbenchRuntime
+
+from xblocks.xml_safety import UnsafeXML, parse_untrusted_xml
+
+from .results import api as results
+from .results.services import HostCompletionService
+
+log = logging.getLogger(__name__)
+
+
+def course_key() -> str:
+    return getattr(settings, 'MAGIX_COURSE_KEY', 'course-v1:MAGIX+AIGOV101+2026')
+
+
+def workbench_usage_keys(scenarios) -> dict[str, tuple[str, str]]:
+    """``{workbench usage id: (course usage key, scenario id)}`` for elements with a ``url_name``.
+
+    Mirrors how the workbench numbers a scenario's blocks: ``<slug>.<type>.d<n>.u0`` with one
+    counter per block type, in document order.
+    """
+    found = {}
+    for scenario_id, scenario in scenarios.items():
+        try:
+            root = parse_untrusted_xml(scenario.xml)
+        except UnsafeXML:
+            continue
+        slug, counters = slugify(scenario.description), {}
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            number = counters.get(element.tag, 0)
+            counters[element.tag] = number + 1
+            if element.get('url_name'):
+                key = f'block-v1:{course_key()[len("course-v1:"):]}+type@{element.tag}+block@{element.get("url_name")}'
+                found[f'{slug}.{element.tag}.d{number}.u0'] = (key, scenario_id)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _scenario_keys(scenario_ids: tuple[str, ...]):
+    from workbench.scenarios import SCENARIOS
+    by_usage = workbench_usage_keys(SCENARIOS)
+    return by_usage, {key: scenario_id for key, scenario_id in by_usage.values()}
+
+
+def scenario_keys():
+    """The usage-key maps of the loaded workbench scenarios (recomputed when the list changes)."""
+    from workbench.scenarios import SCENARIOS
+    return _scenario_keys(tuple(sorted(SCENARIOS)))
+
+
+class ResultsService:
+    """The ``magix_results`` service: what the credential widget needs from the host."""
+
+    def __init__(self, runtime):
+        self.runtime = runtime
+
+    @property
+    def course_key(self) -> str:
+        return course_key()
+
+    def source_for(self, user_key) -> results.HostResultsSource:
+        return results.HostResultsSource(user_key)
+
+    def results_by_learner(self, keys):
+        return results.results_by_learner(keys)
+
+    def url_for(self, key: str) -> str | None:
+        """The demo page that shows this block, if the workbench has one."""
+        scenario_id = scenario_keys()[1].get(key)
+        if scenario_id is None:
+            return None
+        return reverse('workbench_show_scenario', args=[scenario_id]) + f'?student={self.runtime.user_id}'
+
+
+class MagixRuntime(WorkbenchRuntime):
+    """The workbench runtime that records grades and completion for credential progress."""
+
+    def __init__(self, user_id=None):
+        super().__init__(user_id)
+        self._services['completion'] = HostCompletionService(self.user_key, course_key())
+        self._services['magix_results'] = ResultsService(self)
+
+    @property
+    def user_key(self) -> str:
+        return str(self.user_id or 'anonymous')
+
+    def result_key(self, block) -> str:
+        """The key a block's results are stored under (its course usage key when known)."""
+        usage_id = str(block.scope_ids.usage_id)
+        try:
+            return str(UsageKey.from_string(usage_id))
+        except InvalidKeyError:
+            pass
+        mapped = scenario_keys()[0].get(usage_id)
+        return mapped[0] if mapped else usage_id
+
+    def publish(self, block, event_type, event_data):
+        super().publish(block, event_type, event_data)
+        if event_type not in ('grade', 'completion') or self.user_id is None:
+            return
+        key = self.result_key(block)
+        try:
+            if event_type == 'grade':
+                earned, possible = float(event_data['value']), float(event_data['max_value'])
+                if event_data.get('only_if_higher'):
+                    previous = results.results_for(self.user_key, [key]).get(key)
+                    if previous and previous.score is not None and previous.score >= earned / possible:
+                        return
+                results.record_result(self.user_key, key, earned=earned, possible=possible)
+            else:
+                results.record_result(self.user_key, key, completion=float(event_data['completion']))
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
+            log.warning('Ignored a malformed %s event from %s: %s', event_type, key, error)

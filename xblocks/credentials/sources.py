@@ -1,0 +1,46 @@
+"""Results sources that combine the runtime's ``completion`` service with another source.
+
+On both hosts the widget reads completion of blocks in the *current* course through the
+runtime's ``completion`` service (``get_completions(candidates)``, one call), exactly as Open
+edX blocks do; everything else (scores, other courses, whole courses) comes from the host's
+bulk source. Plain Python: the services are passed in.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import UsageKey
+
+from .progress import Result, ResultsSource
+
+
+def usage_keys_in_course(keys: Sequence[str], course_key: str) -> dict[str, UsageKey]:
+    """``{key string: UsageKey}`` for the keys that are blocks of ``course_key``."""
+    found = {}
+    for key in keys:
+        try:
+            usage = UsageKey.from_string(key)
+        except InvalidKeyError:
+            continue
+        if str(usage.course_key) == str(course_key):
+            found[key] = usage
+    return found
+
+
+class CompletionServiceSource:
+    """Completion of current-course blocks from ``completion_service``; all else from ``other``."""
+
+    def __init__(self, completion_service, course_key: str, other: ResultsSource):
+        self.completion_service, self.course_key, self.other = completion_service, str(course_key), other
+
+    def results_for(self, keys: Sequence[str]) -> Mapping[str, Result]:
+        found = dict(self.other.results_for(keys))
+        local = usage_keys_in_course(keys, self.course_key)
+        if local and self.completion_service.completion_tracking_enabled():
+            completions = self.completion_service.get_completions(list(local.values()))
+            by_string = {str(key): value for key, value in completions.items()}
+            for key in local:
+                previous = found.get(key, Result())
+                found[key] = Result(previous.earned, previous.possible, by_string.get(key, previous.completion))
+        return found

@@ -1,0 +1,92 @@
+"""Course-team views of the credential widget: the Studio editor, the author summary, OLX."""
+from __future__ import annotations
+
+from web_fragments.fragment import Fragment
+from xblock.core import XBlock
+from xblock.fields import Scope
+
+from .loading import load_pathway, loader
+from .pathway_xml import canonical_xml, element_xml, find_pathway_element, parse_xml_text
+from .problems import PathwayError
+
+
+class CredentialStudioMixin:
+    """The pathway as readable XML validated on save, and a summary a course team checks it with."""
+
+    def describe(self, xml_text: str) -> dict:
+        """Problems and summary figures of some pathway XML (saved or being edited)."""
+        pathway, problems = load_pathway(xml_text)
+        summary = {'problems': [problem.render(self.gettext) for problem in problems], 'credentials': [],
+                   'programme': '', 'ects': '', 'bodies': []}
+        if pathway is not None:
+            language = self.learner_language(pathway)
+            summary.update(
+                programme=pathway.programme.title.get(language), ects=pathway.programme.ects,
+                eqf=pathway.programme.eqf_level,
+                bodies=[body.name.get(language) for body in pathway.awarding_bodies(pathway.programme)],
+                credentials=[{'title': credential.title.get(language), 'id': credential.id, 'ects': credential.ects,
+                              'requirements': len(credential.requirements) + len(credential.children),
+                              'languages': ', '.join(credential.title.languages)}
+                             for credential in pathway.credentials])
+        return summary
+
+    def author_view(self, context=None):
+        fragment = Fragment(self.render_template('author.html', block=self, summary=self.describe(self.pathway_xml)))
+        fragment.add_css(loader.load_unicode('static/css/credentials.css'))
+        return fragment
+
+    def studio_view(self, context=None):
+        summary = self.describe(self.pathway_xml)
+        fragment = Fragment(self.render_template('studio.html', block=self, summary=summary,
+                                                 display_name_label=self.gettext(self.fields['display_name'].display_name)))
+        fragment.add_css(loader.load_unicode('static/css/credentials.css'))
+        fragment.add_javascript(loader.load_unicode('static/js/studio.js'))
+        fragment.initialize_js('MagixCredentialStudio', {'strings': {
+            'saved': self.gettext('Saved.'),
+            'saving': self.gettext('Saving…'),
+            'error': self.gettext('The pathway could not be saved:'),
+            'valid': self.gettext('No problems found.'),
+        }})
+        return fragment
+
+    @XBlock.json_handler
+    def studio_submit(self, data, suffix=''):
+        """Save the title and pathway together, or nothing at all if the pathway has problems."""
+        xml_text = str(data.get('pathway_xml', self.pathway_xml))
+        display_name = str(data.get('display_name', self.display_name)).strip()
+        report = self.describe(xml_text)
+        errors = list(report['problems'])
+        if not display_name:
+            errors.append(self.gettext('The title cannot be empty.'))
+        if errors:
+            return {'result': 'error', 'errors': errors}
+        try:
+            self.pathway_xml = canonical_xml(xml_text)
+        except PathwayError as error:  # cannot happen after describe(), but never store bad XML
+            return {'result': 'error', 'errors': error.render(self.gettext)}
+        self.display_name = display_name
+        return {'result': 'success'}
+
+    @XBlock.json_handler
+    def check_pathway(self, data, suffix=''):
+        """Validate XML being edited in Studio, without saving anything."""
+        return self.describe(str(data.get('pathway_xml', '')))
+
+    # --- OLX: the pathway is readable child XML of the block, never a JSON blob -------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        block = runtime.construct_xblock_from_class(cls, keys)
+        for name, value in node.items():
+            field = cls.fields.get(name)
+            if field is not None and field.scope == Scope.settings:
+                setattr(block, name, field.from_string(value))
+        pathway_node = node.find('pathway')
+        if pathway_node is not None:
+            block.pathway_xml = element_xml(pathway_node)
+        return block
+
+    def add_xml_to_node(self, node):
+        super().add_xml_to_node(node)
+        node.attrib.pop('pathway_xml', None)
+        node.append(find_pathway_element(parse_xml_text(self.pathway_xml)))
