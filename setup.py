@@ -27,6 +27,8 @@ setup(
     py_modules=['magix'],
     package_data={
         'xblocks.scenario': package_data('xblocks.scenario', ['templates', 'static', 'translations', 'content']),
+        'xblocks.credentials': package_data('xblocks.credentials', ['templates', 'static', 'translations', 'content'])
+        + ['PATHWAY_FORMAT.md'],
     },
     install_requires=[
         'XBlock==6.3.4',
@@ -76,6 +78,7 @@ setup(
     entry_points={
         'xblock.v1': [
             'magix_scenario = xblocks.scenario.block:ScenarioBlock',
+            'magix_credential_progress = xblocks.credentials.block:CredentialProgressBlock',
         ],
         'console_scripts': [
             'magix = magix:main',

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import translation
 from xblock.reference.user_service import UserService, XBlockUser
 
-BLOCK_PACKAGES = ('xblocks.scenario',)
+BLOCK_PACKAGES = ('xblocks.scenario', 'xblocks.credentials')
 TEXT_DOMAIN = 'text'
 
 

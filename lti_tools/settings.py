@@ -27,7 +27,7 @@ DJFS = {'type': 'osfs', 'directory_root': str(VAR_DIR / 'djpyfs'), 'url_root': '
 # The workbench lists the scenarios of every installed XBlock; show ours, not the SDK samples.
 EXCLUDED_XBLOCKS = {entry.name for entry in entry_points(group='xblock.v1') if not entry.name.startswith('magix_')}
 
-INSTALLED_APPS = [*INSTALLED_APPS, 'lti_tools']
+INSTALLED_APPS = [*INSTALLED_APPS, 'lti_tools', 'lti_tools.results', 'lti_tools.tool']
 MIDDLEWARE = [
     *MIDDLEWARE[:2],
     'django.middleware.locale.LocaleMiddleware',
@@ -57,3 +57,34 @@ WORKBENCH = {
         'user': 'lti_tools.services.DemoUserService',
     },
 }
+
+# Credentials: the course the demo host stands for, and the issuer that signs earned credentials.
+# MAGIX_ISSUER_KEY: PEM private key (EC P-256 or RSA); the demo creates var/issuer-key.pem at first use.
+MAGIX_COURSE_KEY = os.environ.get('MAGIX_COURSE_KEY', 'course-v1:MAGIX+AIGOV101+2026')
+MAGIX_ISSUER_KEY = os.environ.get('MAGIX_ISSUER_KEY', str(VAR_DIR / 'issuer-key.pem'))
+MAGIX_ISSUER_ID = os.environ.get('MAGIX_ISSUER_ID', '')  # issuer URL; default: the issuing body's homepage
+
+# --- LTI 1.3 tool and production (several workers and hosts) ---------------------------------------
+# DATABASE_URL (e.g. postgres://...) and MAGIX_CACHE_URL (redis://...) share nonces, login states,
+# key sets, tokens and the grade queue between workers; SQLite and the local cache stay the default.
+if os.environ.get('DATABASE_URL'):
+    import dj_database_url  # the `production` extra
+    DATABASES = {'default': dj_database_url.parse(os.environ['DATABASE_URL'], conn_max_age=600)}
+if os.environ.get('MAGIX_CACHE_URL'):
+    CACHES = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache',
+                          'LOCATION': os.environ['MAGIX_CACHE_URL']}}
+if os.environ.get('MAGIX_ALLOWED_HOSTS'):
+    ALLOWED_HOSTS = [host.strip() for host in os.environ['MAGIX_ALLOWED_HOSTS'].split(',') if host.strip()]
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto: request.is_secure() and the URLs
+# we build (redirect URI, deep links) say https.
+if os.environ.get('MAGIX_BEHIND_TLS_PROXY', '').lower() == 'true':
+    SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')
+    USE_X_FORWARDED_HOST = True
+LTI_BASE_URL = os.environ.get('MAGIX_LTI_BASE_URL', '')  # public base URL, when the proxy hides it
+LTI_KEY_GRACE_SECONDS = int(os.environ.get('MAGIX_LTI_KEY_GRACE_SECONDS', 7 * 24 * 3600))
+# The credential widget reads its issuer from the XBlock settings service, as in the LMS
+# (XBLOCK_SETTINGS['magix_credential_progress']); the demo creates its key on first download.
+XBLOCK_SETTINGS = {**globals().get('XBLOCK_SETTINGS', {}), 'magix_credential_progress': {
+    'issuer_key': MAGIX_ISSUER_KEY, 'issuer_id': MAGIX_ISSUER_ID,
+    'create_demo_key': 'MAGIX_ISSUER_KEY' not in os.environ,
+}}
