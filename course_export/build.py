@@ -1,0 +1,170 @@
+"""Building the course for one language: translations in, same ``url_name``s, one importable archive.
+
+The build walks the same slots as the extractor (``units.documents``) and writes a translation
+into a slot only when the catalogue has it for the current English text and not fuzzy. Anything
+else falls back to the English and is reported; the build refuses to finish with fallbacks
+unless ``allow_incomplete``. A file is rewritten only if a translation went into it, so a build
+with an empty catalogue is the source, byte for byte (the policy's ``language`` aside).
+
+Per language, the build also:
+- sets ``language`` in ``policies/<run>/policy.json``;
+- writes translated transcripts as ``static/<name>-<lang>.srt`` next to the English ones and
+  lists them in the video blocks (``transcripts`` and ``<transcript>``);
+- replaces or adds static files from ``translations/course/static/<lang>/`` (localised images,
+  a subtitler's own transcript), so references in the course stay the same.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+from lxml import etree
+
+from . import catalogue
+from .olx import CourseError, CourseTree, course_run, json_bytes, load_json, parse_xml, xml_bytes
+from .units import SOURCE_LANGUAGE, SrtDocument, documents, video_transcripts
+
+MISSING, FUZZY, OUTDATED = 'missing', 'fuzzy', 'outdated'
+STATIC_OVERRIDES = catalogue.CATALOGUE_DIR / 'static'
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A unit left in English, and why (no translation, fuzzy, or translating older English)."""
+    key: str
+    path: str
+    reason: str
+
+
+@dataclass
+class Build:
+    language: str
+    tree: CourseTree
+    translated: int = 0
+    fallbacks: list[Fallback] = field(default_factory=list)
+    transcripts: list[str] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)
+
+
+class IncompleteTranslation(CourseError):
+    """The catalogue does not translate everything and fallbacks were not allowed."""
+
+    def __init__(self, build: Build):
+        self.build = build
+        counts = {}
+        for fallback in build.fallbacks:
+            counts[fallback.reason] = counts.get(fallback.reason, 0) + 1
+        summary = ', '.join(f'{count} {reason}' for reason, count in sorted(counts.items()))
+        super().__init__(f'The {build.language} catalogue is incomplete ({summary}); translate them, '
+                         'or build with --allow-incomplete to fall back to the English.')
+
+
+def language_transcript(name: str, language: str) -> str:
+    """``intro-en.srt`` -> ``intro-fr.srt``; ``intro.srt`` -> ``intro-fr.srt``."""
+    stem = name[:-len('.srt')]
+    if stem.endswith(f'-{SOURCE_LANGUAGE}'):
+        stem = stem[:-len(SOURCE_LANGUAGE) - 1]
+    return f'{stem}-{language}.srt'
+
+
+def build(source: CourseTree, language: str, po: polib.POFile | None, allow_incomplete: bool = False,
+          static_dir: Path | None = None) -> Build:
+    """The course in ``language`` (a new tree; ``source`` is not changed)."""
+    found = catalogue.translations(po)
+    result = Build(language, dict(source))
+    errors = []
+    for document in documents(source, language):
+        changed = False
+        for slot in document.slots:
+            english = slot.read()
+            entry = found.get(slot.key)
+            if entry is None or not entry.text:
+                reason = MISSING
+            elif entry.source != english:
+                reason = OUTDATED
+            elif entry.fuzzy:
+                reason = FUZZY
+            else:
+                try:
+                    slot.write(entry.text)
+                except CourseError as error:
+                    errors.append(str(error))
+                    continue
+                changed = True
+                result.translated += 1
+                continue
+            result.fallbacks.append(Fallback(slot.key, document.path, reason))
+        if not changed:
+            continue
+        if isinstance(document, SrtDocument):
+            target = 'static/' + language_transcript(document.path[len('static/'):], language)
+            result.tree[target] = document.bytes()
+            result.transcripts.append(target)
+        else:
+            result.tree[document.path] = document.bytes()
+    if errors:
+        raise CourseError('Some translations cannot be used:\n' + '\n'.join(f'  {error}' for error in errors))
+    if language != SOURCE_LANGUAGE:
+        set_course_language(result.tree, language)
+    if static_dir is not None:
+        result.assets = add_static(result.tree, Path(static_dir))
+    link_transcripts(result.tree, language)
+    if result.fallbacks and not allow_incomplete:
+        raise IncompleteTranslation(result)
+    return result
+
+
+def set_course_language(tree: CourseTree, language: str) -> None:
+    run, _ = course_run(tree)
+    path = f'policies/{run}/policy.json'
+    policy = load_json(tree[path], path) if path in tree else {}
+    settings = policy.setdefault(f'course/{run}', {})
+    if settings.get('language') != language:
+        settings['language'] = language
+        tree[path] = json_bytes(policy)
+
+
+def add_static(tree: CourseTree, folder: Path) -> list[str]:
+    """Copy ``folder/<path>`` over ``static/<path>`` (localised assets); returns what was copied."""
+    copied = []
+    if folder.is_dir():
+        for path in sorted(folder.rglob('*')):
+            if path.is_symlink():
+                raise CourseError(f'{path} is a symbolic link; localised assets must be plain files.')
+            if path.is_file():
+                name = 'static/' + path.relative_to(folder).as_posix()
+                tree[name] = path.read_bytes()
+                copied.append(name)
+    return copied
+
+
+def link_transcripts(tree: CourseTree, language: str) -> None:
+    """List ``static/<name>-<lang>.srt`` (built or provided) in the video blocks that have an English one."""
+    for path in sorted(tree):
+        if not (path.startswith('video/') and path.endswith('.xml')):
+            continue
+        root = parse_xml(tree[path], path)
+        known = video_transcripts(root)
+        english = known.get(SOURCE_LANGUAGE)
+        if not english or language in known or language == SOURCE_LANGUAGE:
+            continue
+        name = language_transcript(english, language)
+        if f'static/{name}' not in tree:
+            continue
+        if root.get('transcripts') is not None:
+            listed = json.loads(root.get('transcripts') or '{}')
+            listed[language] = name
+            root.set('transcripts', json.dumps(listed))
+        existing = root.findall('transcript')
+        element = etree.Element('transcript', {'language': language, 'src': name})
+        if existing:
+            last = existing[-1]
+            previous = last.getprevious()
+            element.tail = last.tail
+            last.tail = previous.tail if previous is not None else root.text
+            last.addnext(element)
+        else:
+            root.append(element)
+        tree[path] = xml_bytes(root)

@@ -1,0 +1,171 @@
+"""Gettext catalogues of the course content: the template, merging it into languages, counting progress.
+
+``translations/course/course.pot`` is written from the course source; each language has
+``translations/course/<lang>.po``. Merging follows ``msgmerge``'s rules, keyed on the stable
+``msgctxt``: an entry whose English changed keeps its translation but becomes fuzzy with the
+previous English kept (``#| msgid``); an entry whose key moved but whose English did not keeps
+its translation, fuzzy, with the previous key (``#| msgctxt``); entries no longer in the template
+become obsolete (``#~``) so no translation is lost.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from .olx import REPO
+from .units import SOURCE_LANGUAGE, Unit
+
+CATALOGUE_DIR = REPO / 'translations' / 'course'
+TEMPLATE_NAME = 'course.pot'
+HEADER = {
+    'Project-Id-Version': 'magix-openedx course AIGOV101',
+    'Report-Msgid-Bugs-To': '',
+    'MIME-Version': '1.0',
+    'Content-Type': 'text/plain; charset=UTF-8',
+    'Content-Transfer-Encoding': '8bit',
+    'X-Source-Language': SOURCE_LANGUAGE,
+}
+TAG = re.compile(r'<[^>]+>')
+WORD = re.compile(r'\w+(?:[\'’-]\w+)*')
+TRANSLATED, FUZZY, UNTRANSLATED = 'translated', 'fuzzy', 'untranslated'
+
+
+def template(units: list[Unit]) -> polib.POFile:
+    """The catalogue template: one entry per unit, in reading order, with a translator note."""
+    pot = polib.POFile(wrapwidth=0)
+    pot.header = ('Course content of "AI, Data and Digital Governance in Public Administration".\n'
+                  'Written by "magix i18n extract"; do not edit. msgctxt = <block type>/<url_name>@<field>.')
+    pot.metadata = dict(HEADER)
+    for unit in units:
+        comment = unit.comment
+        if unit.markup:
+            comment += '. Keep the inline markup (tags and links) around the words it marks.'
+        pot.append(polib.POEntry(msgctxt=unit.key, msgid=unit.source, msgstr='', comment=comment,
+                                 occurrences=[(unit.path, '')]))
+    return pot
+
+
+def save(catalogue: polib.POFile, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    catalogue.wrapwidth = 0
+    catalogue.save(str(path))
+    return path
+
+
+def load(path: Path) -> polib.POFile:
+    try:
+        return polib.pofile(str(path), wrapwidth=0)
+    except (OSError, ValueError) as error:
+        raise ValueError(f'{path} is not a readable gettext catalogue: {error}') from None
+
+
+def language_catalogues(folder: Path = CATALOGUE_DIR) -> dict[str, Path]:
+    """``language -> <lang>.po`` in the catalogue folder."""
+    return {path.stem: path for path in sorted(Path(folder).glob('*.po'))}
+
+
+def new_catalogue(language: str) -> polib.POFile:
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = dict(HEADER, Language=language)
+    return po
+
+
+def merge(pot: polib.POFile, po: polib.POFile) -> polib.POFile:
+    """``po`` brought up to date with ``pot`` (see the module docstring for the rules)."""
+    by_key = {entry.msgctxt: entry for entry in po}
+    by_source = {}
+    for entry in po:
+        if entry.msgstr and entry.msgid not in by_source:
+            by_source[entry.msgid] = entry
+    merged = polib.POFile(wrapwidth=0)
+    merged.metadata = dict(po.metadata) or dict(HEADER)
+    merged.header = po.header
+    used = set()
+    for source in pot:
+        entry = polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, msgstr='', comment=source.comment,
+                              occurrences=list(source.occurrences))
+        old = by_key.get(source.msgctxt)
+        if old is not None:
+            used.add(id(old))
+            entry.tcomment = old.tcomment
+            if old.msgid == source.msgid:
+                entry.msgstr = old.msgstr
+                entry.flags = [flag for flag in old.flags if flag == 'fuzzy']
+                entry.previous_msgid = old.previous_msgid if entry.flags else None
+            elif old.msgstr:
+                entry.msgstr = old.msgstr
+                entry.flags = ['fuzzy']
+                entry.previous_msgid = old.previous_msgid if 'fuzzy' in old.flags and old.previous_msgid \
+                    else old.msgid
+        elif source.msgid in by_source:
+            moved = by_source[source.msgid]
+            entry.msgstr = moved.msgstr
+            entry.flags = ['fuzzy']
+            entry.previous_msgctxt = moved.msgctxt
+            entry.previous_msgid = moved.msgid
+        merged.append(entry)
+    for old in po:
+        if id(old) not in used and old.msgctxt not in {e.msgctxt for e in pot} and old.msgstr:
+            old.obsolete = True
+            merged.append(old)
+    return merged
+
+
+def words(text: str) -> int:
+    return len(WORD.findall(TAG.sub(' ', text)))
+
+
+@dataclass
+class Status:
+    """Progress of one language against the template (units and English words)."""
+    language: str
+    units: dict = field(default_factory=lambda: {TRANSLATED: 0, FUZZY: 0, UNTRANSLATED: 0})
+    words: dict = field(default_factory=lambda: {TRANSLATED: 0, FUZZY: 0, UNTRANSLATED: 0})
+
+    @property
+    def total(self) -> int:
+        return sum(self.units.values())
+
+    @property
+    def percent(self) -> float:
+        """Translated units as a percentage of the template (100 when the template is empty)."""
+        return 100.0 * self.units[TRANSLATED] / self.total if self.total else 100.0
+
+
+def state(source: polib.POEntry, entry: polib.POEntry | None) -> str:
+    """Translated only when the entry matches the current English and is not fuzzy."""
+    if entry is None or not entry.msgstr or entry.obsolete:
+        return UNTRANSLATED
+    if 'fuzzy' in entry.flags or entry.msgid != source.msgid:
+        return FUZZY
+    return TRANSLATED
+
+
+def status(pot: polib.POFile, po: polib.POFile, language: str) -> Status:
+    result = Status(language)
+    by_key = {entry.msgctxt: entry for entry in po if not entry.obsolete}
+    for source in pot:
+        kind = state(source, by_key.get(source.msgctxt))
+        result.units[kind] += 1
+        result.words[kind] += words(source.msgid)
+    return result
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What a catalogue says about one key: the English it translated, the text, whether fuzzy."""
+    source: str
+    text: str
+    fuzzy: bool
+
+
+def translations(po: polib.POFile | None) -> dict[str, Translation]:
+    """``key -> Translation`` for the live entries of a language catalogue (what the build reads)."""
+    if po is None:
+        return {}
+    return {entry.msgctxt: Translation(entry.msgid, entry.msgstr, 'fuzzy' in entry.flags)
+            for entry in po if not entry.obsolete and entry.msgctxt}

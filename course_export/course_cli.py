@@ -1,0 +1,79 @@
+"""``magix course``: build the course archive per language, and check any course archive."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import catalogue
+from .build import STATIC_OVERRIDES, IncompleteTranslation, build
+from .check import ERROR, check_archive
+from .cli_options import add_source_arguments, fail, source_tree
+from .olx import CourseError, course_run, write_archive
+from .units import SOURCE_LANGUAGE
+
+
+def add_arguments(parser) -> None:
+    actions = parser.add_subparsers(dest='action', metavar='ACTION', required=True)
+    sub = actions.add_parser('build', help='write one importable .tar.gz per language')
+    add_source_arguments(sub)
+    sub.add_argument('--lang', action='append', required=True,
+                     help=f'language to build ({SOURCE_LANGUAGE} is the source); repeat for several')
+    sub.add_argument('--output', type=Path, required=True,
+                     help='the .tar.gz to write (one language) or a folder (one archive per language)')
+    sub.add_argument('--allow-incomplete', action='store_true',
+                     help='fall back to the English for missing or fuzzy translations, and list them')
+    sub.add_argument('--static-overrides', type=Path, default=STATIC_OVERRIDES,
+                     help='folder with <lang>/<path> files replacing static/<path> (localised assets)')
+    sub = actions.add_parser('check', help='validate a course archive (olxcleaner and MAGIX checks)')
+    sub.add_argument('archive', type=Path)
+    sub.add_argument('--allow-xblock', action='append', default=[], metavar='TAG',
+                     help='another XBlock tag the course may use')
+
+
+def run(args) -> int:
+    try:
+        return do_build(args) if args.action == 'build' else do_check(args)
+    except (CourseError, ValueError, OSError) as error:
+        return fail(str(error))
+
+
+def archive_path(args, tree, language) -> Path:
+    if len(args.lang) == 1 and args.output.name.endswith('.tar.gz'):
+        return args.output
+    run, course = course_run(tree)
+    return args.output / f'{course.get("org")}-{course.get("course")}-{run}-{language}.tar.gz'
+
+
+def do_build(args) -> int:
+    tree = source_tree(args)
+    status = 0
+    for language in args.lang:
+        path = args.catalogues / f'{language}.po'
+        po = catalogue.load(path) if path.exists() else None
+        if po is None and language != SOURCE_LANGUAGE:
+            print(f'warning: {path} does not exist; every text is missing.')
+        try:
+            result = build(tree, language, po, allow_incomplete=args.allow_incomplete,
+                           static_dir=args.static_overrides / language)
+        except IncompleteTranslation as error:
+            for fallback in error.build.fallbacks:
+                print(f'  {fallback.reason:8} {fallback.key}')
+            print(f'error: {error}')
+            status = 1
+            continue
+        output = write_archive(result.tree, archive_path(args, tree, language))
+        print(f'{output}: {language}, {result.translated} units translated, '
+              f'{len(result.fallbacks)} fell back to English')
+        for fallback in result.fallbacks:
+            print(f'  {fallback.reason:8} {fallback.key}')
+        for name in result.transcripts + result.assets:
+            print(f'  {language} file  {name}')
+    return status
+
+
+def do_check(args) -> int:
+    findings = check_archive(args.archive, args.allow_xblock)
+    for finding in findings:
+        print(finding)
+    errors = sum(1 for finding in findings if finding.level == ERROR)
+    print(f'{args.archive}: {errors} errors, {len(findings) - errors} warnings and notes')
+    return 1 if errors else 0

@@ -1,0 +1,127 @@
+"""``magix i18n``: the course-content translation round trip (extract, update, status, XLIFF)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import catalogue, xliff
+from .cli_options import add_catalogue_argument, add_source_arguments, fail, source_tree
+from .olx import CourseError
+from .units import extract
+
+
+def add_arguments(parser) -> None:
+    actions = parser.add_subparsers(dest='action', metavar='ACTION', required=True)
+    sub = actions.add_parser('extract', help='write course.pot from the course source')
+    add_source_arguments(sub)
+    sub = actions.add_parser('update', help='merge course.pot into every <lang>.po (fuzzy, obsolete)')
+    add_catalogue_argument(sub)
+    sub.add_argument('--lang', action='append', default=[], help='also create <lang>.po if it does not exist')
+    sub = actions.add_parser('status', help='translated, fuzzy and untranslated units and words per language')
+    add_catalogue_argument(sub)
+    sub.add_argument('--lang', action='append', default=[], help='only these languages')
+    sub.add_argument('--min', type=float, default=None, metavar='PERCENT',
+                     help='exit with status 1 if a language has fewer translated units than this')
+    sub = actions.add_parser('export-xliff', help='write one language as XLIFF 1.2')
+    add_catalogue_argument(sub)
+    sub.add_argument('--lang', required=True)
+    sub.add_argument('--output', type=Path, required=True)
+    sub = actions.add_parser('import-xliff', help='read translations from an XLIFF 1.2 file into <lang>.po')
+    add_catalogue_argument(sub)
+    sub.add_argument('file', type=Path)
+
+
+def run(args) -> int:
+    try:
+        return ACTIONS[args.action](args)
+    except (CourseError, ValueError, OSError) as error:
+        return fail(str(error))
+
+
+def template_path(args) -> Path:
+    return args.catalogues / catalogue.TEMPLATE_NAME
+
+
+def load_template(args):
+    path = template_path(args)
+    if not path.is_file():
+        raise CourseError(f'{path} does not exist: run "magix i18n extract" first.')
+    return catalogue.load(path)
+
+
+def do_extract(args) -> int:
+    units = extract(source_tree(args, strict=False))
+    path = catalogue.save(catalogue.template(units), template_path(args))
+    words = sum(catalogue.words(unit.source) for unit in units)
+    print(f'{path}: {len(units)} units, {words} words')
+    return 0
+
+
+def do_update(args) -> int:
+    pot = load_template(args)
+    files = catalogue.language_catalogues(args.catalogues)
+    for language in args.lang:
+        files.setdefault(language, args.catalogues / f'{language}.po')
+    if not files:
+        print(f'No <lang>.po in {args.catalogues}; use --lang to start one.')
+    for language, path in sorted(files.items()):
+        po = catalogue.load(path) if path.exists() else catalogue.new_catalogue(language)
+        merged = catalogue.merge(pot, po)
+        catalogue.save(merged, path)
+        result = catalogue.status(pot, merged, language)
+        obsolete = sum(1 for entry in merged if entry.obsolete)
+        print(f'{path}: {result.units[catalogue.TRANSLATED]} translated, {result.units[catalogue.FUZZY]} fuzzy, '
+              f'{result.units[catalogue.UNTRANSLATED]} untranslated, {obsolete} obsolete')
+    return 0
+
+
+def do_status(args) -> int:
+    pot = load_template(args)
+    files = catalogue.language_catalogues(args.catalogues)
+    languages = args.lang or sorted(files)
+    print(f'{"language":10} {"translated":>16} {"fuzzy":>14} {"untranslated":>16} {"done":>7}')
+    print(f'{"":10} {"units / words":>16} {"units / words":>14} {"units / words":>16}')
+    below = []
+    for language in languages:
+        po = catalogue.load(files[language]) if language in files else catalogue.new_catalogue(language)
+        result = catalogue.status(pot, po, language)
+        cells = [f'{result.units[kind]} / {result.words[kind]}'
+                 for kind in (catalogue.TRANSLATED, catalogue.FUZZY, catalogue.UNTRANSLATED)]
+        print(f'{language:10} {cells[0]:>16} {cells[1]:>14} {cells[2]:>16} {result.percent:6.1f}%')
+        if args.min is not None and result.percent < args.min:
+            below.append(f'{language} ({result.percent:.1f}%)')
+    if below:
+        print(f'Below {args.min:g}%: {", ".join(below)}')
+        return 1
+    return 0
+
+
+def do_export_xliff(args) -> int:
+    pot = load_template(args)
+    path = args.catalogues / f'{args.lang}.po'
+    po = catalogue.merge(pot, catalogue.load(path) if path.exists() else catalogue.new_catalogue(args.lang))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_bytes(xliff.export(po, args.lang))
+    print(f'{args.output}: {sum(1 for entry in po if not entry.obsolete)} units for {args.lang}')
+    return 0
+
+
+def do_import_xliff(args) -> int:
+    pot = load_template(args)
+
+    def po_for(language):
+        path = args.catalogues / f'{language}.po'
+        return catalogue.merge(pot, catalogue.load(path) if path.exists() else catalogue.new_catalogue(language))
+
+    po, report = xliff.import_file(args.file, po_for)
+    catalogue.save(po, args.catalogues / f'{report.language}.po')
+    print(f'{report.language}: {report.updated} updated, {report.unchanged} unchanged, '
+          f'{len(report.outdated)} skipped (English changed since the export), {len(report.unknown)} unknown keys')
+    for key in report.outdated:
+        print(f'  outdated: {key}')
+    for key in report.unknown:
+        print(f'  unknown: {key}')
+    return 0
+
+
+ACTIONS = {'extract': do_extract, 'update': do_update, 'status': do_status,
+           'export-xliff': do_export_xliff, 'import-xliff': do_import_xliff}
