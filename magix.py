@@ -13,6 +13,9 @@ import sys
 SUBCOMMANDS = {
     'serve': ('lti_tools.serve', 'Serve the workbench demo and the LTI tool on 127.0.0.1.'),
     'credentials': ('xblocks.credentials.cli', 'Verify a downloaded micro-credential, or issue one for the demo.'),
+    'lti': ('lti_tools.lti_cli', 'LTI 1.3 tool: register platforms, rotate keys, registration JSON, deliver grades.'),
+    'i18n': ('course_export.i18n_cli', 'Course content translation: extract, update, status, XLIFF export and import.'),
+    'course': ('course_export.course_cli', 'Build the demo course archive per language; check any course archive.'),
     'ui-strings': ('xblocks.ui_catalogue', 'Extract, merge, compile and count the XBlocks\' UI translations.'),
 }
 
