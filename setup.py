@@ -29,6 +29,7 @@ setup(
         'xblocks.scenario': package_data('xblocks.scenario', ['templates', 'static', 'translations', 'content']),
         'xblocks.credentials': package_data('xblocks.credentials', ['templates', 'static', 'translations', 'content'])
         + ['PATHWAY_FORMAT.md'],
+        'course_export': package_data('course_export', ['demo_course']) + ['README.md'],
     },
     install_requires=[
         'XBlock==6.3.4',
@@ -63,6 +64,10 @@ setup(
             'rdflib==7.6.0',
             'olxcleaner==0.3.0',
             'playwright==1.65.2',
+        ],
+        # `magix course check` / `magix course build`: olxcleaner validates course archives.
+        'course': [
+            'olxcleaner==0.3.0',
         ],
         # `make bench`: the peers our benchmarks compare against (installed in .venv-bench only).
         'bench': [
