@@ -5,7 +5,7 @@ from pathlib import Path
 
 from . import catalogue
 from .build import STATIC_OVERRIDES, IncompleteTranslation, build
-from .check import ERROR, check_archive
+from .check import ERROR, check_archive, check_tree
 from .cli_options import add_source_arguments, fail, source_tree
 from .olx import CourseError, course_run, write_archive
 from .units import SOURCE_LANGUAGE
@@ -60,9 +60,16 @@ def do_build(args) -> int:
             print(f'error: {error}')
             status = 1
             continue
+        findings = [finding for finding in check_tree(result.tree) if finding.level == ERROR]
+        for finding in findings:
+            print(finding)
+        if findings:
+            print(f'error: the {language} course has {len(findings)} errors; no archive written.')
+            status = 1
+            continue
         output = write_archive(result.tree, archive_path(args, tree, language))
         print(f'{output}: {language}, {result.translated} units translated, '
-              f'{len(result.fallbacks)} fell back to English')
+              f'{len(result.fallbacks)} fell back to English, checks passed')
         for fallback in result.fallbacks:
             print(f'  {fallback.reason:8} {fallback.key}')
         for name in result.transcripts + result.assets:

@@ -557,34 +557,41 @@ def source_transcripts(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> dic
     return found
 
 
-def outline_order(tree: CourseTree) -> list[str]:
-    """The course's files in reading order (course outline first), so catalogues read like the course."""
-    order = []
+def outline(tree: CourseTree) -> tuple[list[str], dict[str, str]]:
+    """The course's files in reading order (course outline first) and where each sits in the outline.
+
+    Catalogues then read like the course, and each entry can say "In: Module 1 › The case".
+    """
+    order, places = [], {}
     seen = set()
 
-    def visit(path):
+    def visit(path, trail):
         if path in seen or path not in tree:
             return
         seen.add(path)
         order.append(path)
+        if trail:
+            places[path] = ' › '.join(trail)
         if not path.endswith('.xml'):
             return
         root = parse_xml(tree[path], path)
+        inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
+            root.tag in ('chapter', 'sequential', 'vertical') else trail
         if root.tag == 'html' and root.get('filename'):
-            visit(f'html/{root.get("filename")}.html')
+            visit(f'html/{root.get("filename")}.html', trail)
         if root.tag == 'video':
             for source in video_transcripts(root).values():
-                visit(f'static/{source}')
+                visit(f'static/{source}', trail)
         for element in root.iter():
             if element is not root and isinstance(element.tag, str) and element.get('url_name'):
-                visit(f'{element.tag}/{element.get("url_name")}.xml')
+                visit(f'{element.tag}/{element.get("url_name")}.xml', inner)
 
     run, _ = course_run(tree)
-    visit('course.xml')
-    visit(f'course/{run}.xml')
+    visit('course.xml', [])
+    visit(f'course/{run}.xml', [])
     rest = sorted(path for path in tree if path not in seen)
     first = [p for p in rest if p.startswith(('about/', 'info/', 'policies/'))]
-    return order + first + [p for p in rest if p not in first]
+    return order + first + [p for p in rest if p not in first], places
 
 
 def documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> list[Document]:
@@ -597,14 +604,15 @@ def documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> list[Documen
     bodies = html_files(tree)
     transcripts = source_transcripts(tree)
     found = []
-    for path in outline_order(tree):
+    order, places = outline(tree)
+    for path in order:
         data = tree[path]
         parts = path.split('/')
         stem = parts[-1].rsplit('.', 1)[0]
         document = None
         if path in bodies:
             document = FragmentDocument(path, data)
-            for slot in rich_slots(document.root, f'html/{bodies[path]}@body', path, 'Paragraph of a page',
+            for slot in rich_slots(document.root, f'html/{bodies[path]}@body', path, 'Part of a page (paragraph, heading or list item)',
                                    numbered=True):
                 document.add(slot)
         elif len(parts) == 2 and parts[0] in ('about', 'info') and path.endswith('.html'):
@@ -638,11 +646,14 @@ def documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> list[Documen
                 pathway_slots(document, document.root, key, language)
             elif parts[0] == 'html' and not document.root.get('filename'):
                 structure_slots(document, document.root, key)
-                for slot in rich_slots(document.root, f'{key}@body', path, 'Paragraph of a page', numbered=True):
+                for slot in rich_slots(document.root, f'{key}@body', path, 'Part of a page (paragraph, heading or list item)', numbered=True):
                     document.add(slot)
             else:
                 structure_slots(document, document.root, key)
         if document is not None and document.slots:
+            if path in places:
+                for slot in document.slots:
+                    slot.comment = f'{slot.comment}. In: {places[path]}' if slot.comment else f'In: {places[path]}'
             found.append(document)
     return found
 
