@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 OB_SCHEMA = 'openbadges-3.0/ob_v3p0_achievementcredential_schema.json'
@@ -56,11 +57,19 @@ def with_local_contexts(document: dict, specs_dir: Path) -> dict:
     return {**document, '@context': local}
 
 
+def credential_graph(credential: dict, specs_dir: Path):
+    """The JSON-LD credential as an rdflib graph, its contexts read from the local copies."""
+    from rdflib import Graph
+    with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph
+        warnings.simplefilter('ignore', DeprecationWarning)
+        return Graph().parse(data=json.dumps(with_local_contexts(credential, specs_dir)), format='json-ld')
+
+
 def edc_shacl_violations(credential: dict, specs_dir: Path) -> list[str]:
     """SHACL results of an ELM v3 credential against ``EDC-generic-no-cv.ttl`` (violations only)."""
     import pyshacl
     from rdflib import Graph, Namespace
-    data = Graph().parse(data=json.dumps(with_local_contexts(credential, specs_dir)), format='json-ld')
+    data = credential_graph(credential, specs_dir)
     shapes = Graph().parse(str(specs_dir / EDC_SHAPES), format='turtle')
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference='none', allow_warnings=True)
     sh = Namespace('http://www.w3.org/ns/shacl#')
