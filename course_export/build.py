@@ -80,6 +80,8 @@ def build(source: CourseTree, language: str, po: polib.POFile | None, allow_inco
         for slot in document.slots:
             english = slot.read()
             entry = found.get(slot.key)
+            if (entry is None or not entry.text) and language == SOURCE_LANGUAGE:
+                continue  # the English is the text: nothing falls back
             if entry is None or not entry.text:
                 reason = MISSING
             elif entry.source != english:

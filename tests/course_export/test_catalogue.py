@@ -1,0 +1,64 @@
+"""Catalogue merge (fuzzy with previous English, moved keys, obsolete) and status counting."""
+from __future__ import annotations
+
+import polib
+
+from course_export import catalogue
+from course_export.units import Unit
+
+
+def pot_of(*pairs):
+    return catalogue.template([Unit(key, source, 'html/x.html', 'note') for key, source in pairs])
+
+
+def test_merge_marks_changed_english_fuzzy_keeps_previous_and_obsoletes_removed():
+    old = pot_of(('html/a@body[1]', 'Hello world'), ('html/a@body[2]', 'Stays the same'),
+                 ('html/a@body[3]', 'Going away'))
+    po = catalogue.merge(old, catalogue.new_catalogue('fr'))
+    for entry, text in zip(po, ('Bonjour le monde', 'Reste pareil', 'Disparaît')):
+        entry.msgstr = text
+    new = pot_of(('html/a@body[1]', 'Hello, world!'), ('html/a@body[2]', 'Stays the same'),
+                 ('html/a@body[4]', 'Brand new'))
+    merged = catalogue.merge(new, po)
+    entries = {entry.msgctxt: entry for entry in merged}
+    changed = entries['html/a@body[1]']
+    assert changed.msgstr == 'Bonjour le monde' and 'fuzzy' in changed.flags
+    assert changed.previous_msgid == 'Hello world' and changed.msgid == 'Hello, world!'
+    same = entries['html/a@body[2]']
+    assert same.msgstr == 'Reste pareil' and 'fuzzy' not in same.flags
+    assert entries['html/a@body[4]'].msgstr == ''
+    gone = entries['html/a@body[3]']
+    assert gone.obsolete and gone.msgstr == 'Disparaît'
+    text = str(merged)
+    assert '#| msgid "Hello world"' in text and '#~ msgctxt "html/a@body[3]"' in text
+    # Merging again is stable: the original English stays as the previous msgid.
+    again = {entry.msgctxt: entry for entry in catalogue.merge(new, merged)}
+    assert again['html/a@body[1]'].previous_msgid == 'Hello world'
+    assert again['html/a@body[3]'].obsolete
+
+
+def test_a_paragraph_inserted_above_moves_translations_as_fuzzy_with_previous_key():
+    old = pot_of(('html/a@body[1]', 'First'), ('html/a@body[2]', 'Second'))
+    po = catalogue.merge(old, catalogue.new_catalogue('fr'))
+    po[0].msgstr, po[1].msgstr = 'Premier', 'Deuxième'
+    new = pot_of(('html/a@body[1]', 'Inserted'), ('html/a@body[2]', 'First'), ('html/a@body[3]', 'Second'))
+    entries = {entry.msgctxt: entry for entry in catalogue.merge(new, po)}
+    assert entries['html/a@body[3]'].msgstr == 'Deuxième' and 'fuzzy' in entries['html/a@body[3]'].flags
+    assert entries['html/a@body[3]'].previous_msgctxt == 'html/a@body[2]'
+    # body[1] changed English ("First" -> "Inserted"): its old translation is kept, fuzzy.
+    assert entries['html/a@body[1]'].previous_msgid == 'First' and 'fuzzy' in entries['html/a@body[1]'].flags
+
+
+def test_status_counts_units_and_words_against_the_current_template():
+    pot = pot_of(('k@1', 'One two three'), ('k@2', '<strong>Four</strong> five'), ('k@3', 'Six'),
+                 ('k@4', 'Seven eight'))
+    po = catalogue.new_catalogue('fr')
+    po.append(polib.POEntry(msgctxt='k@1', msgid='One two three', msgstr='Un deux trois'))
+    po.append(polib.POEntry(msgctxt='k@2', msgid='<strong>Four</strong> five', msgstr='Quatre cinq',
+                            flags=['fuzzy']))
+    po.append(polib.POEntry(msgctxt='k@3', msgid='Old English', msgstr='Six'))  # not updated: stale
+    result = catalogue.status(pot, po, 'fr')
+    assert result.units == {'translated': 1, 'fuzzy': 2, 'untranslated': 1}
+    assert result.words == {'translated': 3, 'fuzzy': 3, 'untranslated': 2}
+    assert result.percent == 25.0
+    assert catalogue.status(pot_of(), po, 'fr').percent == 100.0
