@@ -108,8 +108,17 @@ def assemble(source: Path = DEMO_COURSE, scenario_dir: Path = SCENARIO_CONTENT,
 
 # ---------------------------------------------------------------- XML and JSON in canonical form
 
+DOCTYPE = re.compile(rb'<!DOCTYPE|<!ENTITY', re.IGNORECASE)
+
+
 def parse_xml(data: bytes, path: str) -> etree._Element:
-    """Parse an OLX file with the hardened parser; problems name the file."""
+    """Parse an OLX file with the hardened parser; problems name the file.
+
+    A DOCTYPE is refused before parsing, so entity tricks (external entities, expansion bombs)
+    get the message that names them rather than a parser error.
+    """
+    if DOCTYPE.search(data):
+        raise CourseError(f'{path}: {unsafe_xml_message(xml_safety.UnsafeXML(xml_safety.DOCTYPE))}')
     try:
         return xml_safety.parse_untrusted_xml(data)
     except xml_safety.UnsafeXML as error:
@@ -141,9 +150,12 @@ def parse_fragment(data: bytes, path: str) -> etree._Element:
     The content is wrapped in one element so that text before the first tag is kept; files
     that are not well-formed XML (``&nbsp;``, unclosed ``<br>``) fall back to lxml's HTML parser.
     """
-    text = data.decode('utf-8')
-    if '<!DOCTYPE' in text.upper() or '<!ENTITY' in text.upper():
-        raise CourseError(f'{path}: DOCTYPE declarations (and so entities) are not allowed')
+    if DOCTYPE.search(data):
+        raise CourseError(f'{path}: {unsafe_xml_message(xml_safety.UnsafeXML(xml_safety.DOCTYPE))}')
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as error:
+        raise CourseError(f'{path}: not UTF-8 text ({error.reason} at byte {error.start})') from None
     try:
         return etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'),
                                 xml_safety.safe_parser())
