@@ -155,12 +155,12 @@ def _registration_for(unverified: dict, registrations) -> Registration:
     ours = [registration for registration in known if registration.client_id in audiences]
     if not ours:
         raise InvalidLaunch(f'aud {audiences!r} does not contain our client id')
-    registration = ours[0]
+    azp = unverified.get('azp')
+    registration = next((registration for registration in ours if registration.client_id == azp), ours[0])
     trusted = {registration.client_id for registration in known}
     untrusted = [entry for entry in audiences if entry not in trusted]
     if untrusted:
         raise InvalidLaunch(f'aud contains audiences we do not trust: {untrusted!r}')
-    azp = unverified.get('azp')
     if len(audiences) > 1 and azp is None:
         raise InvalidLaunch('aud lists several audiences but azp is missing')
     if azp is not None and azp != registration.client_id:
