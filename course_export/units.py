@@ -29,7 +29,7 @@ from lxml import etree
 from xblocks import xml_safety
 
 from .olx import (CREDENTIAL_TAG, FRAGMENT_WRAPPER, SCENARIO_TAG, CourseError, CourseTree, course_run,
-                  escape_text, fragment_bytes, inner_markup, json_bytes, load_json, parse_fragment,
+                  fragment_bytes, inner_markup, json_bytes, load_json, parse_fragment,
                   parse_xml, xml_bytes)
 
 SOURCE_LANGUAGE = 'en'
