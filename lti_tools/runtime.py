@@ -8,7 +8,8 @@ LMS's ``CompletionService``) and ``magix_results`` (bulk results, aggregates, li
 Keys: results are stored under the block's course usage key, as in Open edX. The demo has
 one course (``settings.MAGIX_COURSE_KEY``); a workbench block whose OLX element has a
 ``url_name`` gets ``block-v1:<course>+type@<type>+block@<url_name>``, so a pathway written
-for the real course works unchanged in the demo. Other blocks keep their workbench id.
+for the real course works unchanged in the demo (and the widget links each requirement to
+the demo page showing that block). Other blocks keep their workbench id.
 """
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ import functools
 import logging
 
 from django.conf import settings
-from django.template.defaultfilters import slugify
 from django.urls import reverse
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import UsageKey
 from workbench.runtime import WorkbenchRuntime
+from xblock.exceptions import NoSuchUsage
 
 from xblocks.xml_safety import UnsafeXML, parse_untrusted_xml
 
@@ -34,41 +35,46 @@ def course_key() -> str:
     return getattr(settings, 'MAGIX_COURSE_KEY', 'course-v1:MAGIX+AIGOV101+2026')
 
 
-def workbench_usage_keys(scenarios) -> dict[str, tuple[str, str]]:
-    """``{workbench usage id: (course usage key, scenario id)}`` for elements with a ``url_name``.
+def course_usage_key(block_type: str, url_name: str) -> str:
+    return f'block-v1:{course_key()[len("course-v1:"):]}+type@{block_type}+block@{url_name}'
 
-    Mirrors how the workbench numbers a scenario's blocks: ``<slug>.<type>.d<n>.u0`` with one
-    counter per block type, in document order.
+
+def workbench_usage_keys(scenarios, runtime) -> dict[str, tuple[str, str]]:
+    """``{workbench usage id: (course usage key, scenario id)}`` for OLX elements with a ``url_name``.
+
+    Walks each scenario's XML and its loaded block tree side by side (a block's child elements
+    are its children, in order), so the pairing does not depend on how ids were numbered.
     """
     found = {}
+
+    def walk(element, usage_id, scenario_id):
+        if element.get('url_name'):
+            found[str(usage_id)] = (course_usage_key(element.tag, element.get('url_name')), scenario_id)
+        block = runtime.get_block(usage_id)
+        if getattr(block, 'has_children', False):
+            elements = [child for child in element if isinstance(child.tag, str)]
+            for child_element, child_id in zip(elements, block.children):
+                walk(child_element, child_id, scenario_id)
+
     for scenario_id, scenario in scenarios.items():
         try:
-            root = parse_untrusted_xml(scenario.xml)
-        except UnsafeXML:
-            continue
-        slug, counters = slugify(scenario.description), {}
-        for element in root.iter():
-            if not isinstance(element.tag, str):
-                continue
-            number = counters.get(element.tag, 0)
-            counters[element.tag] = number + 1
-            if element.get('url_name'):
-                key = f'block-v1:{course_key()[len("course-v1:"):]}+type@{element.tag}+block@{element.get("url_name")}'
-                found[f'{slug}.{element.tag}.d{number}.u0'] = (key, scenario_id)
+            walk(parse_untrusted_xml(scenario.xml), scenario.usage_id, scenario_id)
+        except (UnsafeXML, NoSuchUsage):
+            log.warning('Workbench scenario %s: cannot map its blocks to course keys', scenario_id)
     return found
 
 
 @functools.lru_cache(maxsize=1)
-def _scenario_keys(scenario_ids: tuple[str, ...]):
+def _scenario_keys(loaded: tuple[tuple[str, str], ...]):
     from workbench.scenarios import SCENARIOS
-    by_usage = workbench_usage_keys(SCENARIOS)
+    by_usage = workbench_usage_keys(SCENARIOS, WorkbenchRuntime())
     return by_usage, {key: scenario_id for key, scenario_id in by_usage.values()}
 
 
 def scenario_keys():
     """The usage-key maps of the loaded workbench scenarios (recomputed when the list changes)."""
-    from workbench.scenarios import SCENARIOS
-    return _scenario_keys(tuple(sorted(SCENARIOS)))
+    from workbench.scenarios import get_scenarios
+    return _scenario_keys(tuple(sorted((name, str(scenario.usage_id)) for name, scenario in get_scenarios().items())))
 
 
 class ResultsService:

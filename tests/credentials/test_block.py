@@ -1,0 +1,138 @@
+"""The widget on an XBlock test runtime (xblock's ToyRuntime, with the services the LMS gives).
+
+Here no host results service and no edx-platform exist: the widget must still render the
+pathway, its Studio editor must validate before saving, and its OLX must round-trip.
+"""
+import gettext
+import json
+
+import pytest
+from lxml import etree
+from webob import Request
+from xblock.completable import XBlockCompletionMode
+from xblock.reference.user_service import UserService, XBlockUser
+from xblock.test.toy_runtime import ToyRuntime
+
+from xblocks.credentials.block import CredentialProgressBlock
+from xblocks.credentials.pathway_xml import canonical_xml
+
+from .support import DEMO_XML, small_xml
+
+
+class LearnerUserService(UserService):
+    def __init__(self, user_id, staff=False):
+        user = XBlockUser(is_current_user=True, full_name='Ana Andromeda')
+        user.opt_attrs.update({'edx-platform.user_id': user_id, 'edx-platform.is_authenticated': user_id is not None,
+                               'edx-platform.user_is_staff': staff})
+        super().__init__(user=user)
+
+    def get_current_user(self):
+        return self._user
+
+
+class LmsLikeRuntime(ToyRuntime):
+    """ToyRuntime plus ``i18n`` and ``user``, as the LMS provides them (no results service)."""
+
+    def __init__(self, user_id=None):
+        super().__init__(user_id)
+        self._services.update(i18n=gettext.NullTranslations(), user=LearnerUserService(user_id))
+
+    def handler_url(self, block, handler_name, suffix='', query='', thirdparty=False):
+        return f'/handler/{handler_name}?{query}'
+
+    def local_resource_url(self, block, uri):
+        return f'/resource/{uri}'
+
+
+def load(xml=DEMO_XML, user_id=None):
+    runtime = LmsLikeRuntime(user_id)
+    return runtime.get_block(runtime.parse_xml_string(xml))
+
+
+def call(block, handler, data):
+    request = Request.blank('/', method='POST', body=json.dumps(data).encode())
+    return json.loads(block.runtime.handle(block, handler, request).body)
+
+
+def test_widget_never_counts_towards_unit_completion():
+    assert CredentialProgressBlock.completion_mode == XBlockCompletionMode.EXCLUDED
+    assert XBlockCompletionMode.get_mode(load()) == XBlockCompletionMode.EXCLUDED
+
+
+def test_pathway_is_read_from_olx_child_xml_and_exported_back_unchanged():
+    block = load()
+    assert block.display_name.startswith('Your progress: AI, Data')
+    assert block.pathway_xml == canonical_xml(DEMO_XML)
+    node = etree.Element('magix_credential_progress')
+    block.add_xml_to_node(node)
+    assert 'pathway_xml' not in node.attrib and node.get('display_name') == block.display_name
+    exported = etree.tostring(node, encoding='unicode')
+    assert load(exported).pathway_xml == block.pathway_xml
+
+
+def test_anonymous_learner_sees_the_pathway_and_a_sign_in_notice():
+    html = load().render('student_view').content
+    assert 'AI, Data and Digital Governance in Public Administration' in html
+    assert 'Sign in to see your progress' in html
+    assert 'Hanseatic University of Applied Governance (DE)' in html and '(PT)' in html and '(BE)' in html
+    assert html.count('class="magix-credential ') == 6
+    assert '/handler/download' not in html and 'Earned' not in html
+
+
+def test_signed_in_learner_on_a_platform_without_results_is_told_so():
+    html = load(user_id='7').render('student_view').content
+    assert 'Progress cannot be read on this platform.' in html
+
+
+def test_download_requires_a_signed_in_learner_with_the_credential():
+    block = load()
+    response = block.runtime.handle(block, 'download', Request.blank('/?credential=eligibility&format=openbadge'))
+    assert response.status_code == 403 and b'Sign in' in response.body
+    block = load(user_id='7')
+    response = block.runtime.handle(block, 'download', Request.blank('/?credential=nowhere&format=openbadge'))
+    assert response.status_code == 404
+    response = block.runtime.handle(block, 'download', Request.blank('/?credential=eligibility&format=pdf'))
+    assert response.status_code == 404
+
+
+def test_author_view_summarises_the_pathway():
+    html = load().render('author_view').content
+    assert 'Programme “AI, Data and Digital Governance in Public Administration”: 8 ECTS, EQF level 7.' in html
+    assert '<code>rights-and-data</code>' in html and 'Problems to fix' not in html
+
+
+def test_studio_saves_only_a_valid_pathway():
+    block = load()
+    before = block.pathway_xml
+    broken = small_xml(total='9')
+    result = call(block, 'studio_submit', {'display_name': 'Progress', 'pathway_xml': broken})
+    assert result['result'] == 'error'
+    assert any('worth 9 ECTS but its micro-credentials add up to 3 ECTS' in error for error in result['errors'])
+    assert block.pathway_xml == before and block.display_name != 'Progress'
+    result = call(block, 'studio_submit', {'display_name': 'Progress', 'pathway_xml': '<pathway><oops'})
+    assert result['result'] == 'error' and 'not well formed' in result['errors'][0]
+    result = call(block, 'studio_submit', {'display_name': 'Progress', 'pathway_xml': small_xml()})
+    assert result == {'result': 'success'}
+    assert block.display_name == 'Progress' and block.pathway_xml == canonical_xml(small_xml())
+
+
+def test_studio_checks_xml_being_edited_without_saving():
+    block = load()
+    report = call(block, 'check_pathway', {'pathway_xml': small_xml().replace('min-score="0.7"', 'min-score="2"')})
+    assert any('min-score="2"' in problem for problem in report['problems'])
+    assert block.pathway_xml == canonical_xml(DEMO_XML)
+    html = block.render('studio_view').content
+    assert 'name="pathway_xml"' in html and 'Credential pathway (XML)' in html
+
+
+def test_a_broken_pathway_shows_the_problems_instead_of_progress():
+    block = load()
+    block.pathway_xml = small_xml(total='4')
+    html = block.render('student_view').content
+    assert 'role="alert"' in html and 'worth 4 ECTS' in html
+
+
+@pytest.mark.parametrize('view', ['student_view', 'author_view', 'studio_view'])
+def test_every_view_sends_its_own_stylesheet(view):
+    fragment = load().render(view)
+    assert any('.magix-credentials' in resource.data for resource in fragment.resources)
