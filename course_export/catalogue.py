@@ -115,6 +115,16 @@ def merge(pot: polib.POFile, po: polib.POFile) -> polib.POFile:
     return merged
 
 
+def fill(po: polib.POFile, texts: dict[str, str]) -> int:
+    """Give untranslated entries the translations the source already holds; returns how many."""
+    filled = 0
+    for entry in po:
+        if not entry.obsolete and not entry.msgstr and texts.get(entry.msgctxt):
+            entry.msgstr = texts[entry.msgctxt]
+            filled += 1
+    return filled
+
+
 def words(text: str) -> int:
     return len(WORD.findall(TAG.sub(' ', text)))
 

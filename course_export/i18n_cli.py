@@ -6,7 +6,7 @@ from pathlib import Path
 from . import catalogue, xliff
 from .cli_options import add_catalogue_argument, add_source_arguments, fail, source_tree
 from .olx import CourseError
-from .units import extract
+from .units import extract, source_translations
 
 
 def add_arguments(parser) -> None:
@@ -14,7 +14,7 @@ def add_arguments(parser) -> None:
     sub = actions.add_parser('extract', help='write course.pot from the course source')
     add_source_arguments(sub)
     sub = actions.add_parser('update', help='merge course.pot into every <lang>.po (fuzzy, obsolete)')
-    add_catalogue_argument(sub)
+    add_source_arguments(sub)
     sub.add_argument('--lang', action='append', default=[], help='also create <lang>.po if it does not exist')
     sub = actions.add_parser('status', help='translated, fuzzy and untranslated units and words per language')
     add_catalogue_argument(sub)
@@ -63,9 +63,13 @@ def do_update(args) -> int:
         files.setdefault(language, args.catalogues / f'{language}.po')
     if not files:
         print(f'No <lang>.po in {args.catalogues}; use --lang to start one.')
+    tree = source_tree(args, strict=False) if files else {}
     for language, path in sorted(files.items()):
         po = catalogue.load(path) if path.exists() else catalogue.new_catalogue(language)
         merged = catalogue.merge(pot, po)
+        filled = catalogue.fill(merged, source_translations(tree, language))
+        if filled:
+            print(f'{path}: {filled} entries filled from texts the source already has in {language}')
         catalogue.save(merged, path)
         result = catalogue.status(pot, merged, language)
         obsolete = sum(1 for entry in merged if entry.obsolete)

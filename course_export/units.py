@@ -81,6 +81,10 @@ class Slot:
     def write(self, text: str) -> None:
         raise NotImplementedError
 
+    def variant(self) -> str:
+        """The text the source itself already holds in the target language (pathways do); '' if none."""
+        return ''
+
 
 def _split_space(raw: str) -> tuple[str, str]:
     stripped = raw.strip()
@@ -448,17 +452,56 @@ class LanguageVariantSlot(Slot):
     def read(self):
         return normalise(self.element.text or '')
 
-    def write(self, text):
-        parent = self.element.getparent()
-        for sibling in parent.findall(self.element.tag):
+    def sibling(self):
+        for sibling in self.element.getparent().findall(self.element.tag):
             if sibling.get(XML_LANG) == self.language and sibling is not self.element:
-                sibling.text = text
-                return
-        variant = etree.Element(self.element.tag, self.element.attrib)
-        variant.set(XML_LANG, self.language)
-        variant.text = text
-        variant.tail = self.element.tail
-        self.element.addnext(variant)
+                return sibling
+        return None
+
+    def variant(self) -> str:
+        """The text the source already has in ``language`` ('' if none)."""
+        sibling = self.sibling()
+        return normalise(sibling.text or '') if sibling is not None else ''
+
+    def write(self, text):
+        sibling = self.sibling()
+        if sibling is None:
+            sibling = etree.Element(self.element.tag, self.element.attrib)
+            sibling.set(XML_LANG, self.language)
+            sibling.tail = self.element.tail
+            self.element.addnext(sibling)
+        sibling.text = text
+
+
+class OutcomeSlot(Slot):
+    """Learning outcome ``index`` of a pathway list; the translation goes to the ``xml:lang`` sibling list."""
+
+    def __init__(self, outcomes, index, language, key, path, comment=''):
+        super().__init__(key, path, comment)
+        self.outcomes, self.index, self.language = outcomes, index, language
+
+    def read(self):
+        return normalise(self.outcomes.findall('outcome')[self.index].text or '')
+
+    def sibling(self):
+        return next((sibling for sibling in self.outcomes.getparent().findall('learning-outcomes')
+                     if sibling.get(XML_LANG) == self.language and sibling is not self.outcomes), None)
+
+    def variant(self) -> str:
+        sibling = self.sibling()
+        found = sibling.findall('outcome') if sibling is not None else []
+        return normalise(found[self.index].text or '') if self.index < len(found) else ''
+
+    def write(self, text):
+        sibling = self.sibling()
+        if sibling is None:
+            sibling = etree.Element('learning-outcomes', {XML_LANG: self.language})
+            sibling.text, sibling.tail = self.outcomes.text, self.outcomes.tail
+            for outcome in self.outcomes.iterfind('outcome'):
+                copy = etree.SubElement(sibling, 'outcome')
+                copy.text, copy.tail = outcome.text, outcome.tail
+            self.outcomes.addnext(sibling)
+        sibling.findall('outcome')[self.index].text = text
 
 
 def pathway_slots(document, root, key, language):
@@ -488,10 +531,9 @@ def pathway_slots(document, root, key, language):
             else:
                 child_field = f'{field}/{named(child)}' if field else named(child)
             if child.tag == 'learning-outcomes':
-                for index, outcome in enumerate(child.iterfind('outcome'), 1):
-                    slot = MarkupSlot(outcome, f'{key}@{child_field}/outcome[{index}]', path, 'Learning outcome')
-                    slot.write = _outcome_writer(child, index, language)
-                    document.add(slot)
+                for index, _ in enumerate(child.iterfind('outcome')):
+                    document.add(OutcomeSlot(child, index, language, f'{key}@{child_field}/outcome[{index + 1}]',
+                                             path, 'Learning outcome'))
             elif child.get(XML_LANG) == source:
                 document.add(LanguageVariantSlot(child, language, f'{key}@{child_field}', path,
                                                  f'Credential {child.tag}'))
@@ -499,23 +541,6 @@ def pathway_slots(document, root, key, language):
                 walk(child, child_field)
 
     walk(pathway, '')
-
-
-def _outcome_writer(outcomes, index, language):
-    """Learning outcomes are translated as a list: the ``xml:lang`` sibling list gets outcome ``index``."""
-    def write(text):
-        parent = outcomes.getparent()
-        variant = next((sibling for sibling in parent.findall('learning-outcomes')
-                        if sibling.get(XML_LANG) == language), None)
-        if variant is None:
-            variant = etree.Element('learning-outcomes', {XML_LANG: language})
-            variant.text, variant.tail = outcomes.text, outcomes.tail
-            for outcome in outcomes.iterfind('outcome'):
-                copy = etree.SubElement(variant, 'outcome')
-                copy.text, copy.tail = outcome.text, outcome.tail
-            outcomes.addnext(variant)
-        variant.findall('outcome')[index - 1].text = text
-    return write
 
 
 def video_transcripts(root) -> dict[str, str]:
@@ -691,3 +716,16 @@ def extract(tree: CourseTree) -> list[Unit]:
             units.append(unit)
     return units
 
+
+def source_translations(tree: CourseTree, language: str) -> dict[str, str]:
+    """``key -> text`` the source already holds in ``language`` (pathway ``xml:lang`` variants).
+
+    ``magix i18n update`` fills empty catalogue entries with them, so a pathway written in
+    several languages is not translated twice.
+    """
+    found = {}
+    for document in documents(tree, language):
+        for slot in document.slots:
+            if slot.variant():
+                found[slot.key] = slot.variant()
+    return found

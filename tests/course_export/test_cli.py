@@ -1,6 +1,7 @@
 """``magix i18n`` and ``magix course`` end to end through ``magix.main``."""
 from __future__ import annotations
 
+import re
 import shutil
 import tarfile
 
@@ -22,10 +23,10 @@ def test_translation_round_trip_through_the_commands(source_args, tmp_path, caps
     catalogues = ['--catalogues', str(folder)]
     assert magix.main(['i18n', 'extract', *source_args]) == 0
     assert 'units' in capsys.readouterr().out and (folder / 'course.pot').is_file()
-    assert magix.main(['i18n', 'update', '--lang', 'fr', *catalogues]) == 0
+    assert magix.main(['i18n', 'update', '--lang', 'fr', *source_args]) == 0
     assert magix.main(['i18n', 'status', '--min', '100', *catalogues]) == 1
     output = capsys.readouterr().out
-    assert 'fr' in output and 'Below 100%: fr (0.0%)' in output
+    assert re.search(r'Below 100%: fr \(\d+\.\d%\)', output)  # only the pathway's own French so far
 
     translate_all(folder / 'fr.po')
     assert magix.main(['i18n', 'status', '--min', '100', '--lang', 'fr', *catalogues]) == 0
@@ -62,7 +63,7 @@ def test_changed_english_makes_translations_fuzzy_and_blocks_the_build(source_ar
     (source / 'about' / 'effort.html').write_text('About 5 hours\n')
     magix.main(['i18n', 'extract', *args])
     capsys.readouterr()
-    assert magix.main(['i18n', 'update', '--catalogues', str(folder)]) == 0
+    assert magix.main(['i18n', 'update', *args]) == 0
     assert ' 2 fuzzy' in capsys.readouterr().out
     po = {entry.msgctxt: entry for entry in catalogue.load(folder / 'fr.po')}
     assert po['html/eligibility-intro@body[1]'].previous_msgid == 'Why this module'
@@ -92,3 +93,16 @@ def test_commands_report_missing_inputs_clearly(tmp_path, capsys):
     assert 'run "magix i18n extract" first' in capsys.readouterr().err
     assert magix.main(['course', 'check', str(tmp_path / 'nope.tar.gz')]) == 1
     assert 'not a readable .tar.gz archive' in capsys.readouterr().out
+
+
+def test_update_fills_entries_from_the_pathway_french_already_in_the_source(source_args, tmp_path, capsys):
+    folder = tmp_path / 'catalogues'
+    magix.main(['i18n', 'extract', *source_args])
+    assert magix.main(['i18n', 'update', '--lang', 'fr', *source_args]) == 0
+    assert 'entries filled from texts the source already has in fr' in capsys.readouterr().out
+    po = {entry.msgctxt: entry for entry in catalogue.load(folder / 'fr.po')}
+    title = po['magix_credential_progress/aigov-pathway@programme[aigov-programme]/title']
+    assert title.msgstr == 'IA, données et gouvernance numérique dans l’administration publique'
+    outcome = po['magix_credential_progress/aigov-pathway@micro-credential[eligibility]/learning-outcomes/outcome[2]']
+    assert outcome.msgstr.startswith('Concevoir une procédure de réexamen')
+    assert po['html/eligibility-intro@body[1]'].msgstr == ''
