@@ -19,7 +19,7 @@ def test_keys_cover_every_kind_of_text(units):
         'vertical/eligibility-unit-check@display_name': 'Knowledge check',
         'html/eligibility-intro@body[1]': 'Why this module',
         'video/eligibility-video@display_name': 'Briefing: what a caseworker sees',
-        'transcript/eligibility-video-en.srt@cue[2]': 'Refusals have doubled, and so have the phone calls.',
+        'transcript/eligibility-video-en.srt@cue[2]': 'Every week of delay pushes more households into debt.',
         'problem/eligibility-check@response[2]/option[3]': 'unnecessary, because the rules are set in law',
         'problem/eligibility-check@demandhint/hint[1]':
             'Think about what the person receiving the decision needs in order to check it.',
