@@ -45,12 +45,13 @@ RESPONSE_TAGS = frozenset({
     'formularesponse', 'customresponse', 'truefalseresponse', 'choicetextresponse',
 })
 SKIPPED_TAGS = frozenset({'script', 'style', 'code'})
-WHITESPACE = re.compile(r'\s+')
+SPACES = ' \t\n\r\f\v'  # ASCII only: no-break spaces are meant (French typography)
+WHITESPACE = re.compile(f'[{SPACES}]+')
 
 
 def normalise(text: str) -> str:
     """Collapse whitespace runs: the form of every ``msgid``."""
-    return WHITESPACE.sub(' ', text).strip()
+    return WHITESPACE.sub(' ', text).strip(SPACES)
 
 
 @dataclass(frozen=True)
@@ -87,10 +88,11 @@ class Slot:
 
 
 def _split_space(raw: str) -> tuple[str, str]:
-    stripped = raw.strip()
+    """The leading and trailing (ASCII) whitespace of a text, kept around a translation."""
+    stripped = raw.strip(SPACES)
     if not stripped:
         return raw, ''
-    start = raw.index(stripped[0])
+    start = len(raw) - len(raw.lstrip(SPACES))
     return raw[:start], raw[start + len(stripped):]
 
 
