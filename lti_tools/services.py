@@ -2,11 +2,12 @@
 
 ``BlockI18nService`` reads the same compiled catalogues as edx-platform's XBlock i18n service
 (``<block package>/translations/<locale>/LC_MESSAGES/text.mo``) for the request's language.
-The workbench builds one service instance per runtime, not per block, so this one chains the
-catalogues of all MAGIX blocks.
+The workbench builds one service instance per runtime, not per block, so this one serves the
+catalogues of all MAGIX blocks, merged into one.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import gettext
 import importlib.resources
@@ -36,7 +37,12 @@ def available_languages() -> list[str]:
 
 @functools.lru_cache(maxsize=64)
 def block_translations(locale: str) -> gettext.NullTranslations:
-    """The MAGIX blocks' catalogues for one locale, chained; English falls through unchanged."""
+    """The MAGIX blocks' catalogues for one locale as ONE catalogue; English falls through unchanged.
+
+    Merged, not chained with ``add_fallback``: block templates' ``{% trans %}`` tags merge the
+    service into Django's catalogue on every render (``DjangoTranslation.merge``), which also
+    appends the service's fallback each time, until the chain loops on itself.
+    """
     found = None
     for directory in locale_dirs():
         try:
@@ -44,9 +50,11 @@ def block_translations(locale: str) -> gettext.NullTranslations:
         except OSError:
             continue
         if found is None:
-            found = catalogue
+            found = copy.copy(catalogue)  # gettext caches catalogues: leave its copy untouched
+            found._catalog = dict(catalogue._catalog)
         else:
-            found.add_fallback(catalogue)
+            found._catalog.update({key: value for key, value in catalogue._catalog.items()
+                                   if key not in found._catalog})
     return found or gettext.NullTranslations()
 
 
