@@ -24,7 +24,7 @@ from . import openedx
 from .award import Award
 from .exports import FORMATS, signed_file
 from .keys import IssuerKeyError, load_issuer_key, load_or_create_issuer_key
-from .loading import demo_block_xml, load_pathway, loader
+from .loading import demo_block_xml, demo_course_page, load_pathway, loader
 from .model import BLOCK, COURSE, CREDENTIAL, Pathway
 from .pathway_xml import canonical_xml
 from .progress import closure, compute_progress, earned_counts, progress_from_results
@@ -264,6 +264,10 @@ class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
 
     @staticmethod
     def workbench_scenarios():
-        """The demo pathway, alone (progress from what the learner did in the scenario pages)."""
-        return [('Credential progress: AI, Data and Digital Governance', demo_block_xml())]
+        """The demo pathway alone, and below the five shipped scenarios (played there, counted here)."""
+        scenarios = [('Credential progress: AI, Data and Digital Governance', demo_block_xml())]
+        page = demo_course_page()
+        if page:
+            scenarios.append(('Credential pathway: the five scenarios and your progress', page))
+        return scenarios
 

@@ -49,6 +49,12 @@ def add_arguments(parser):
     issue.add_argument('--key', help='issuer PEM private key (default: $MAGIX_ISSUER_KEY or var/issuer-key.pem, '
                                      'created if missing)')
     issue.add_argument('--output', '-o', help='output file (default: the credential id and format suffix)')
+    record = actions.add_parser('record', help="record a learner's result in the demo host's store "
+                                              '(e.g. a knowledge check the workbench cannot run)')
+    record.add_argument('student', help='the learner id (the workbench ?student=...)')
+    record.add_argument('key', help='usage key of the block, or a course key')
+    record.add_argument('--score', type=float, help='score from 0 to 1')
+    record.add_argument('--completion', type=float, help='completion from 0 to 1')
     jwks = actions.add_parser('jwks', help="print the issuer's public JWKS")
     jwks.add_argument('--key', help='issuer PEM key (default as for issue)')
 
@@ -106,11 +112,32 @@ def run_issue(args) -> int:
     return 0
 
 
+def run_record(args) -> int:
+    """Store a result through ``lti_tools.results`` (the demo host's database under var/)."""
+    from lti_tools.serve import prepare_database, setup_django
+    setup_django()
+    prepare_database()
+    from lti_tools.results import record_result
+    if args.score is None and args.completion is None:
+        print('Give --score and/or --completion.', file=sys.stderr)
+        return 4
+    score = {} if args.score is None else {'earned': args.score, 'possible': 1.0}
+    try:
+        record_result(args.student, args.key, completion=args.completion, **score)
+    except ValueError as error:
+        print(f'Not recorded: {error}', file=sys.stderr)
+        return 4
+    print(f'Recorded for {args.student}: {args.key}.')
+    return 0
+
+
 def run(args) -> int:
     if args.action == 'verify':
         return run_verify(args)
     if args.action == 'issue':
         return run_issue(args)
+    if args.action == 'record':
+        return run_record(args)
     import json
     try:
         print(json.dumps(issuer_key(args).jwks(), indent=2))

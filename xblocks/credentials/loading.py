@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import functools
+import importlib.resources
+import re
 
 from xblock.utils.resources import ResourceLoader
 
+from .. import xml_safety
 from .model import Pathway
-from .pathway_xml import parse_pathway
+from .pathway_xml import element_xml, parse_pathway
 from .problems import PathwayError, Problem
 from .validation import validate
 
@@ -26,3 +29,29 @@ def load_pathway(xml_text: str) -> tuple[Pathway | None, tuple[Problem, ...]]:
 def demo_block_xml() -> str:
     """The shipped demo: the ``magix_credential_progress`` element with its pathway."""
     return loader.load_unicode('content/aigov-pathway.xml')
+
+
+def scenario_blocks_with_url_names() -> list[str]:
+    """The shipped scenario exercises as OLX elements with the ``url_name`` of the demo course.
+
+    ``xblocks/scenario/content/NN-<slug>.xml`` becomes ``<magix_scenario url_name="<slug>" ...>``,
+    so results recorded in the workbench land under the keys the demo pathway requires.
+    """
+    found = []
+    content = importlib.resources.files('xblocks.scenario').joinpath('content')
+    for item in sorted(content.iterdir(), key=str) if content.is_dir() else []:
+        match = re.fullmatch(r'\d+-([a-z0-9-]+)\.xml', item.name)
+        if not match:
+            continue
+        element = xml_safety.parse_untrusted_xml(item.read_bytes())
+        element.set('url_name', match.group(1))
+        found.append(element_xml(element))
+    return found
+
+
+def demo_course_page() -> str | None:
+    """A workbench page with the shipped scenarios and the progress widget below them."""
+    scenarios = scenario_blocks_with_url_names()
+    if not scenarios:
+        return None
+    return f'<vertical_demo>{"".join(scenarios)}{demo_block_xml()}</vertical_demo>'
