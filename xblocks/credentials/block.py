@@ -20,6 +20,7 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 
 from ..i18n import I18nMixin, _
+from ..rendering import render_template
 from . import openedx
 from .award import Award
 from .exports import FORMATS, signed_file
@@ -104,7 +105,7 @@ class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
         return compute_progress(pathway, source)
 
     def render_template(self, template, **context):
-        return loader.render_django_template(f'templates/{template}', context, i18n_service=self.i18n_service)
+        return render_template(__package__, f'templates/{template}', context, self.i18n_service)
 
     # --- learner view ---------------------------------------------------------------------------
 
