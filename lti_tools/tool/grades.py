@@ -1,6 +1,6 @@
 """The durable grade queue: scores wait in the database until the platform has them.
 
-``enqueue`` stores one row per finished attempt (idempotent); ``deliver_due`` posts what is
+``queue_result`` (connected to ``result_recorded``) stores one row per new grade; ``deliver_due`` posts what is
 due, claiming each row first so two workers never post the same score at once; a failure
 schedules the next try with exponential back-off. The launch host delivers right after the
 learner's request; ``magix lti process-grades`` (cron or a loop) retries the rest.
@@ -17,7 +17,7 @@ from lti_tools.lti1p3 import services
 from lti_tools.lti1p3.errors import LtiError
 
 from .models import GradeSubmission, Learner, ResourceLink
-from .session import LaunchSession
+from .runtime import exercise_result_key
 from .store import service_client
 
 log = logging.getLogger(__name__)
@@ -25,17 +25,30 @@ MAX_ATTEMPTS = 20            # about four days of back-off before an administrat
 CLAIM_SECONDS = 120          # how long a worker owns a row it is posting
 
 
-def enqueue(session: LaunchSession, event: dict) -> GradeSubmission | None:
-    """Queue the grade event of the launch's learner for the resource link's line item."""
-    link = ResourceLink.objects.filter(pk=session.link).select_related('platform').first()
-    if link is None or not link.lineitem_url or session.teaching:
+def queue_result(sender, result, **kwargs):
+    """``result_recorded`` receiver: queue a learner's new exercise grade for each of their graded links.
+
+    Learner state is kept per (issuer, deployment, subject), so the grade belongs to every link
+    to that exercise the learner launched as a learner. A result whose score did not change
+    (a completion event after the grade) queues nothing.
+    """
+    if result.earned is None or not result.possible:
+        return
+    learner = Learner.objects.filter(anonymous_id=result.user_key).first()
+    if learner is None:
+        return  # a workbench demo user, not an LTI learner
+    participations = learner.participation_set.filter(teaching=False).exclude(resource_link__lineitem_url='')
+    for participation in participations.select_related('resource_link'):
+        link = participation.resource_link
+        if exercise_result_key(link.scenario) == result.usage_key:
+            enqueue(learner, link, result.earned, result.possible)
+
+
+def enqueue(learner: Learner, link: ResourceLink, given: float, maximum: float) -> GradeSubmission | None:
+    """Store one score for the link's line item, unless it is the score queued last."""
+    last = GradeSubmission.objects.filter(learner=learner, lineitem_url=link.lineitem_url).last()
+    if last is not None and (last.score_given, last.score_maximum) == (given, maximum):
         return None
-    try:
-        given, maximum = float(event['value']), float(event['max_value'])
-    except (KeyError, TypeError, ValueError):
-        log.warning('grade event without value/max_value: %r', event)
-        return None
-    learner = Learner.objects.get(pk=session.learner)
     timestamp = timezone.now()
     try:
         with transaction.atomic():
@@ -43,6 +56,12 @@ def enqueue(session: LaunchSession, event: dict) -> GradeSubmission | None:
                                                   score_given=given, score_maximum=maximum, timestamp=timestamp)
     except IntegrityError:
         return GradeSubmission.objects.get(lineitem_url=link.lineitem_url, learner=learner, timestamp=timestamp)
+
+
+def deliver_new(learner_id: int) -> dict:
+    """Deliver, right away, the learner's scores that were never tried (after their request)."""
+    fresh = GradeSubmission.objects.filter(learner_id=learner_id, status=GradeSubmission.PENDING, attempts=0)
+    return deliver_due(only_ids=list(fresh.values_list('pk', flat=True)))
 
 
 def deliver_due(only_ids=None, now=None) -> dict:

@@ -3,8 +3,9 @@ scenario files and learner state in the workbench's database store, keyed by opa
 
 Content and settings come from the exercise file (parsed once per process into memory), so
 what a learner sees is exactly what the file says, whatever the database holds; user state
-and the anonymous tallies live in the shared ``XBlockState`` table. ``publish`` turns the
-block's ``grade`` events into AGS submissions for the launch's line item.
+and the anonymous tallies live in the shared ``XBlockState`` table. Grades and completion
+go through the host's ``MagixRuntime`` into ``lti_tools.results`` under the exercise's course
+usage key (``block-v1:...+type@magix_scenario+block@<slug>``); the grade queue listens there.
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from xblock.field_data import SplitFieldData
 from xblock.fields import Scope
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import DictKeyValueStore, KvsFieldData
-from workbench.runtime import WORKBENCH_KVS, ScenarioIdManager, WorkbenchRuntime
+from workbench.runtime import WORKBENCH_KVS, ScenarioIdManager
+
+from lti_tools.runtime import MagixRuntime, course_usage_key
 
 from . import catalogue
 from .session import LaunchSession
@@ -45,7 +48,7 @@ def usage_id(exercise: catalogue.Exercise) -> str:
         return _USAGES[key]
 
 
-class ContentRuntime(WorkbenchRuntime):
+class ContentRuntime(MagixRuntime):
     """Parses exercise files into the in-memory content store."""
 
     def __init__(self, user_id=None):
@@ -78,20 +81,19 @@ class LtiRuntime(ContentRuntime):
         super().__init__(session.user_id)
         self.session = session
         self._services['user'] = LtiUserService(session)
-        self.published_grades: list[int] = []
 
     @property
     def anonymous_student_id(self):
         return self.session.user_id
 
+    def result_key(self, block) -> str:
+        return exercise_result_key(self.session.exercise)
+
     def handler_url(self, block, handler_name, suffix='', query='', thirdparty=False):
         url = reverse('lti_tool:handler', args=[self.session.token(), block.scope_ids.usage_id, handler_name, suffix])
         return f'{url}?{query}' if query else url
 
-    def publish(self, block, event_type, event_data):
-        super().publish(block, event_type, event_data)
-        if event_type == 'grade':
-            from .grades import enqueue
-            submission = enqueue(self.session, event_data)
-            if submission is not None:
-                self.published_grades.append(submission.pk)
+
+def exercise_result_key(slug: str) -> str:
+    """Where the host records an exercise's results: its usage key in the MAGIX course."""
+    return course_usage_key('magix_scenario', slug)

@@ -261,8 +261,7 @@ def handler(request, token, usage, handler_name, suffix=''):
     except NoSuchHandlerError as error:
         raise Http404('no such handler') from error
     response = webob_to_django_response(result)
-    if runtime.published_grades:
-        grades.deliver_due(only_ids=runtime.published_grades)
+    grades.deliver_new(session.learner)
     return response
 
 

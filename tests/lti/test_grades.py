@@ -12,10 +12,10 @@ from django.utils import timezone
 from lti_tools import lti_cli
 from lti_tools.lti1p3.services import retry_delay
 from lti_tools.tool import grades
-from lti_tools.tool.models import GradeSubmission, Learner
-from lti_tools.tool.session import LaunchSession
+from lti_tools.results.models import LearnerResult
+from lti_tools.tool.models import GradeSubmission, Learner, ResourceLink
 
-from .conftest import choose, play_to_best_ending
+from .conftest import play_to_best_ending
 
 
 def later(minutes):
@@ -81,18 +81,30 @@ def test_a_score_that_gives_up_can_be_queued_again(tool, platform, monkeypatch, 
     assert len(platform.scores) == 1
 
 
-def test_the_same_grade_event_is_queued_once(tool, monkeypatch):
-    page = tool.launch()
-    choose(tool.client, page, 'dpia')
-    learner = Learner.objects.get()
-    session = LaunchSession(learner=learner.pk, user_id=learner.anonymous_id,
-                            link=learner.participation_set.get().resource_link_id, exercise='benefits',
-                            teaching=False, language='en')
+def test_a_result_recorded_again_queues_nothing_new(tool, platform):
+    """The block's completion event re-sends the stored result: no second score."""
+    play_to_best_ending(tool.client, tool.launch())
+    result = LearnerResult.objects.get(user_key=Learner.objects.get().anonymous_id)
+    assert result.usage_key.endswith('+type@magix_scenario+block@benefits')
+    grades.queue_result(LearnerResult, result=result, created=False)
+    assert GradeSubmission.objects.count() == 1 and len(platform.scores) == 1
+
+
+def test_the_same_score_at_the_same_instant_is_stored_once(tool, monkeypatch):
+    tool.launch()
+    learner, link = Learner.objects.get(), ResourceLink.objects.get()
     instant = timezone.now()
     monkeypatch.setattr(grades.timezone, 'now', lambda: instant)
-    first = grades.enqueue(session, {'value': 0.5, 'max_value': 1.0})
-    second = grades.enqueue(session, {'value': 0.5, 'max_value': 1.0})
-    assert first.pk == second.pk and GradeSubmission.objects.count() == 1
+    first = grades.enqueue(learner, link, 0.5, 1.0)
+    GradeSubmission.objects.filter(pk=first.pk).update(score_given=0.4)  # so the "same as last" rule does not apply
+    assert grades.enqueue(learner, link, 0.5, 1.0).pk == first.pk
+    assert GradeSubmission.objects.count() == 1
+
+
+def test_demo_users_results_are_not_sent_anywhere(tool, platform):
+    from lti_tools.results.api import record_result
+    record_result('student_1', 'block-v1:MAGIX+AIGOV101+2026+type@magix_scenario+block@benefits', earned=1, possible=1)
+    assert not GradeSubmission.objects.exists()
 
 
 def test_two_workers_never_post_the_same_row(tool, platform):
