@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
-from xblock.fields import Scope
 
 from .loading import load_pathway, loader
 from .pathway_xml import canonical_xml, element_xml, find_pathway_element, parse_xml_text
@@ -76,12 +75,11 @@ class CredentialStudioMixin:
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):
-        block = runtime.construct_xblock_from_class(cls, keys)
-        for name, value in node.items():
-            field = cls.fields.get(name)
-            if field is not None and field.scope == Scope.settings:
-                setattr(block, name, field.from_string(value))
+        """XBlock's own OLX reading (attributes become fields), with ``<pathway>`` kept as XML text."""
         pathway_node = node.find('pathway')
+        if pathway_node is not None:
+            node.remove(pathway_node)  # not a child block
+        block = super().parse_xml(node, runtime, keys)
         if pathway_node is not None:
             block.pathway_xml = element_xml(pathway_node)
         return block
