@@ -64,6 +64,9 @@ setup(
             'rdflib==7.6.0',
             'olxcleaner==0.3.0',
             'playwright==1.65.2',
+            # the production settings are tested too (parsing only: no server needed)
+            'dj-database-url==3.1.2',
+            'redis==8.1.0',
         ],
         # `magix course check` / `magix course build`: olxcleaner validates course archives.
         'course': [

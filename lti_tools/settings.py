@@ -3,11 +3,13 @@ the LTI 1.3 tool alongside it. SQLite and the local-memory cache under ``var/`` 
 
 ``MAGIX_VAR_DIR`` moves the state folder; ``MAGIX_SECRET_KEY`` must be set outside the demo.
 """
+import importlib.util
 import os
 from importlib.metadata import entry_points
 from pathlib import Path
 
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 
 from workbench.settings import *  # noqa: F401,F403  (the SDK's defaults, then our overrides)
 from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
@@ -67,10 +69,16 @@ MAGIX_ISSUER_ID = os.environ.get('MAGIX_ISSUER_ID', '')  # issuer URL; default: 
 # --- LTI 1.3 tool and production (several workers and hosts) ---------------------------------------
 # DATABASE_URL (e.g. postgres://...) and MAGIX_CACHE_URL (redis://...) share nonces, login states,
 # key sets, tokens and the grade queue between workers; SQLite and the local cache stay the default.
+PRODUCTION_EXTRA = "install the production extra: pip install 'magix-openedx[production]'"
 if os.environ.get('DATABASE_URL'):
-    import dj_database_url  # the `production` extra
+    try:
+        import dj_database_url
+    except ImportError as error:
+        raise ImproperlyConfigured(f'DATABASE_URL is set: {PRODUCTION_EXTRA}') from error
     DATABASES = {'default': dj_database_url.parse(os.environ['DATABASE_URL'], conn_max_age=600)}
 if os.environ.get('MAGIX_CACHE_URL'):
+    if importlib.util.find_spec('redis') is None:
+        raise ImproperlyConfigured(f'MAGIX_CACHE_URL is set: {PRODUCTION_EXTRA}')
     CACHES = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache',
                           'LOCATION': os.environ['MAGIX_CACHE_URL']}}
 if os.environ.get('MAGIX_ALLOWED_HOSTS'):
