@@ -3,6 +3,8 @@
 A file ``NN-some-name.xml`` holds one ``<magix_scenario>`` element; its slug (``some-name``)
 names the exercise in launch URLs and deep links. ``settings.LTI_CONTENT_DIR`` points
 elsewhere (tests use it), otherwise the scenario package's ``content/`` folder is read.
+Titles shown to instructors come in their language from the course content catalogues
+(``translations/course/<lang>.po``, key ``magix_scenario/<slug>@display_name``) when translated.
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from course_export import catalogue as course_catalogue
 
 from xblocks.scenario.olx import parse_xml_text
 from xblocks.scenario.problems import ScenarioError
@@ -66,3 +70,25 @@ def _read(directory: str) -> dict[str, Exercise]:
 
 def clear_cache():
     _read.cache_clear()
+    _titles.cache_clear()
+
+
+def localized_title(exercise: Exercise, language: str) -> str:
+    """The exercise title in ``language`` when a current, reviewed translation exists."""
+    folder = getattr(settings, 'LTI_COURSE_TRANSLATIONS_DIR', None) or str(course_catalogue.CATALOGUE_DIR)
+    found = _titles(folder, language.split('-')[0]).get(f'magix_scenario/{exercise.slug}@display_name')
+    if found is None or found.fuzzy or not found.text or found.source != exercise.title:
+        return exercise.title
+    return found.text
+
+
+@functools.lru_cache(maxsize=32)
+def _titles(folder: str, language: str) -> dict:
+    path = course_catalogue.language_catalogues(Path(folder)).get(language)
+    if path is None:
+        return {}
+    try:
+        return course_catalogue.translations(course_catalogue.load(path))
+    except ValueError as error:
+        log.warning('course catalogue %s not read: %s', path, error)
+        return {}

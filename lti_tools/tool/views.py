@@ -332,7 +332,7 @@ def deep_link_picker(request, message: Launch) -> HttpResponse:
     essentials = signing.dumps(deep_linking.request_essentials(message), salt=DEEP_LINK_SALT, compress=True)
     settings_claim = message.deep_linking_settings
     return render(request, 'lti_tool/deep_link.html', {
-        'exercises': [{'slug': exercise.slug, 'title': gettext(exercise.title), 'graded': exercise.graded}
+        'exercises': [{'slug': exercise.slug, 'title': catalogue.localized_title(exercise, translation.get_language() or ''), 'graded': exercise.graded}
                       for exercise in catalogue.exercises().values()],
         'request_token': essentials, 'multiple': settings_claim.get('accept_multiple', True),
         'action': reverse('lti_tool:deep_link'),

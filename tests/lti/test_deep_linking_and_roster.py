@@ -128,3 +128,36 @@ def test_a_forged_session_cannot_call_the_block(tool):
     response = tool.client.post('/lti/handler/forged-token/lti-benefits.magix_scenario.d0.u0/choose/',
                                 data={'option': 'dpia'}, content_type='application/json')
     assert response.status_code == 403
+
+
+def test_the_picker_shows_titles_in_the_launch_language(tool, platform, settings, tmp_path):
+    import polib
+    folder = tmp_path / 'course-translations'
+    folder.mkdir()
+    po = polib.POFile()
+    po.metadata = {'Content-Type': 'text/plain; charset=UTF-8', 'Language': 'fr'}
+    po.append(polib.POEntry(msgctxt='magix_scenario/benefits@display_name', msgid='Benefits pre-screening',
+                            msgstr='Présélection des prestations'))
+    po.append(polib.POEntry(msgctxt='magix_scenario/practice-round@display_name', msgid='An older title',
+                            msgstr='Traduction périmée'))
+    po.save(str(folder / 'fr.po'))
+    settings.LTI_COURSE_TRANSLATIONS_DIR = str(folder)
+    french = page_text(deep_linking_launch(tool, platform, locale='fr-CA'))
+    assert '<html lang="fr">' in french
+    assert 'Présélection des prestations' in french
+    assert 'Practice round' in french and 'Traduction périmée' not in french  # stale: English shown
+    english = page_text(deep_linking_launch(tool, platform, locale='en'))
+    assert 'Benefits pre-screening' in english and 'Présélection' not in english
+
+
+def test_the_shipped_scenarios_are_offered_and_launch(tool, platform, settings):
+    settings.LTI_CONTENT_DIR = None
+    from lti_tools.tool import catalogue
+    shipped = catalogue.exercises()
+    assert 'eligibility' in shipped and all(re.fullmatch(r'[a-z0-9-]+', slug) for slug in shipped)
+    picker = page_text(deep_linking_launch(tool, platform))
+    for exercise in shipped.values():
+        assert exercise.title in picker
+    response = tool.launch(target='http://testserver/lti/launch/eligibility/')
+    assert response.status_code == 200, page_text(response)
+    assert shipped['eligibility'].title in page_text(response)
