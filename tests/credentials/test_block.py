@@ -14,9 +14,11 @@ from xblock.reference.user_service import UserService, XBlockUser
 from xblock.test.toy_runtime import ToyRuntime
 
 from xblocks.credentials.block import CredentialProgressBlock
+from xblocks.credentials.loading import scenario_blocks_with_url_names
+from xblocks.credentials.openedx import OpenEdxBackend
 from xblocks.credentials.pathway_xml import canonical_xml
 
-from .support import DEMO_XML, small_xml
+from .support import COURSE, DEMO_XML, block_key, demo_pathway, small_xml
 
 
 class LearnerUserService(UserService):
@@ -136,3 +138,22 @@ def test_a_broken_pathway_shows_the_problems_instead_of_progress():
 def test_every_view_sends_its_own_stylesheet(view):
     fragment = load().render(view)
     assert any('.magix-credentials' in resource.data for resource in fragment.resources)
+
+
+def test_demo_workbench_pages_use_the_course_keys_the_pathway_requires():
+    """The five shipped scenarios appear with the url_names the demo pathway's keys name."""
+    url_names = {etree.fromstring(xml.encode()).get('url_name') for xml in scenario_blocks_with_url_names()}
+    required = {key for key in demo_pathway().result_keys() if '+type@magix_scenario+' in key}
+    assert {block_key('magix_scenario', name, COURSE) for name in url_names} == required
+    titles = [title for title, _ in CredentialProgressBlock.workbench_scenarios()]
+    assert titles == ['Credential progress: AI, Data and Digital Governance',
+                      'Credential pathway: the five scenarios and your progress']
+
+
+def test_open_edx_links_jump_to_units_in_this_course_and_others():
+    backend = OpenEdxBackend(COURSE)
+    here, elsewhere = block_key('problem', 'eligibility-check'), block_key('problem', 'x', 'course-v1:MAGIX+AIGOV201+2026')
+    assert backend.url_for(here) == f'/courses/{COURSE}/jump_to_id/eligibility-check'
+    assert backend.url_for(elsewhere) == f'/courses/course-v1:MAGIX+AIGOV201+2026/jump_to/{elsewhere}'
+    assert backend.url_for('course-v1:MAGIX+AIGOV201+2026') == '/courses/course-v1:MAGIX+AIGOV201+2026/course/'
+    assert backend.url_for('not a key') is None
