@@ -109,14 +109,14 @@ class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
 
     # --- learner view ---------------------------------------------------------------------------
 
-    def requirement_view(self, pathway, status, language, backend):
+    def requirement_view(self, pathway, status, language, backend, prefix):
         requirement = status.requirement
         if requirement.kind == CREDENTIAL:
             target = pathway.credential(requirement.key)
             label = self.gettext('Micro-credential: {title}').format(
                 title=target.title.get(language) if target else requirement.key)
             detail = self.gettext('earned') if status.met else self.gettext('not yet earned')
-            url = f'#magix-credential-{requirement.key}'
+            url = f'#{prefix}-{requirement.key}'
         else:
             label = requirement.label.get(language) or requirement.key.split('@')[-1]
             parts = []
@@ -133,15 +133,15 @@ class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
             url = backend.url_for(requirement.key) if backend is not None else None
         return {'label': label, 'detail': detail, 'met': status.met, 'url': url}
 
-    def credential_html(self, pathway, credential, progress, language, backend, level):
+    def credential_html(self, pathway, credential, progress, language, backend, prefix, level):
+        """One micro-credential's card (and, inside it, the cards of the credentials it stacks)."""
         item = progress.by_id[credential.id]
         state = 'earned' if item.earned else 'progress' if item.fraction > 0 else 'todo'
-        ects_earned = item.ects_earned
         context = {
-            'id': credential.id, 'title': credential.title.get(language), 'level': min(level, 6),
+            'anchor': f'{prefix}-{credential.id}', 'title': credential.title.get(language), 'level': min(level, 6),
             'state': state, 'state_label': self.gettext(STATES[state]),
-            'ects': credential.ects, 'ects_earned': ects_earned,
-            'percent': round(float(ects_earned / credential.ects) * 100) if credential.ects else 0,
+            'ects': credential.ects, 'ects_earned': item.ects_earned, 'percent': round(item.fraction * 100),
+            'met': sum(status.met for status in item.requirements), 'total': len(item.requirements),
             'outcomes': [outcome.get(language) for outcome in credential.learning_outcomes],
             'eqf': credential.eqf_level, 'hours': credential.hours,
             'assessment': credential.assessment.get(language),
@@ -149,7 +149,7 @@ class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
             'quality_assurance': credential.quality_assurance.get(language),
             'prerequisites': credential.prerequisites.get(language) if credential.prerequisites else '',
             'bodies': [f'{body.name.get(language)} ({body.country})' for body in pathway.awarding_bodies(credential)],
-            'requirements': [self.requirement_view(pathway, status, language, backend)
+            'requirements': [self.requirement_view(pathway, status, language, backend, prefix)
                              for status in item.requirements
                              if status.requirement.kind != CREDENTIAL or not any(
                                  child.id == status.requirement.key for child in credential.children)],
@@ -157,7 +157,7 @@ class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
                            'label': label} for kind, label in (('openbadge', self.gettext('Open Badge (VC-JWT)')),
                                                                ('europass', self.gettext('Europass credential (ELM)')))]
             if state == 'earned' else [],
-            'children_html': [self.credential_html(pathway, child, progress, language, backend, level + 1)
+            'children_html': [self.credential_html(pathway, child, progress, language, backend, prefix, level + 1)
                               for child in credential.children],
         }
         return self.render_template('_credential.html', c=context)
@@ -179,7 +179,7 @@ class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
         if progress is not None and progress.next_step:
             credential, status = progress.next_step
             next_step = {'credential': credential.title.get(language),
-                         **self.requirement_view(pathway, status, language, backend)}
+                         **self.requirement_view(pathway, status, language, backend, prefix)}
         programme = pathway.programme
         fragment.add_content(self.render_template(
             'student.html', prefix=prefix, block=self, language=language,
@@ -193,7 +193,7 @@ class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
                 'credentials_total': len(pathway.credentials)},
             signed_in=user_id is not None, available=backend is not None, next_step=next_step,
             credentials_html=[self.credential_html(pathway, credential, progress or progress_from_results(pathway, {}),
-                                                   language, backend, 4)
+                                                   language, backend, prefix, 4)
                               for credential in programme.credentials],
             staff=self.staff_summary(pathway, language, backend) if self.is_course_staff() else None,
         ))
