@@ -346,9 +346,9 @@ def title_comment(tag):
 
 
 def structure_slots(document, root, key):
-    """``display_name`` of a block and of the inline children that carry a ``url_name``."""
+    """``display_name`` of a block and of the inline blocks in it that carry a ``url_name``."""
     document.add(AttributeSlot(root, 'display_name', f'{key}@display_name', document.path, title_comment(root.tag)))
-    for child in root:
+    for child in root.iterdescendants():
         if isinstance(child.tag, str) and child.get('url_name') and child.get('display_name'):
             document.add(AttributeSlot(child, 'display_name', f'{child.tag}/{child.get("url_name")}@display_name',
                                        document.path, title_comment(child.tag)))
