@@ -24,7 +24,7 @@ from lxml import etree
 
 from . import catalogue
 from .olx import CourseError, CourseTree, course_run, json_bytes, load_json, parse_xml, xml_bytes
-from .units import SOURCE_LANGUAGE, SrtDocument, documents, video_transcripts
+from .units import SOURCE_LANGUAGE, SjsonDocument, SrtDocument, documents, video_transcripts
 
 MISSING, FUZZY, OUTDATED = 'missing', 'fuzzy', 'outdated'
 STATIC_OVERRIDES = catalogue.CATALOGUE_DIR / 'static'
@@ -62,11 +62,13 @@ class IncompleteTranslation(CourseError):
 
 
 def language_transcript(name: str, language: str) -> str:
-    """``intro-en.srt`` -> ``intro-fr.srt``; ``intro.srt`` -> ``intro-fr.srt``."""
-    stem = name[:-len('.srt')]
+    """``intro-en.srt`` -> ``intro-fr.srt``; ``intro.srt`` -> ``intro-fr.srt``; ``subs_x.srt.sjson`` -> ``subs_x-fr.sjson``."""
+    suffix = '.sjson' if name.endswith('.sjson') else '.srt'
+    stem = name[:-len(suffix)]
+    stem = stem[:-len('.srt')] if stem.endswith('.srt') else stem
     if stem.endswith(f'-{SOURCE_LANGUAGE}'):
         stem = stem[:-len(SOURCE_LANGUAGE) - 1]
-    return f'{stem}-{language}.srt'
+    return f'{stem}-{language}{suffix}'
 
 
 def build(source: CourseTree, language: str, po: polib.POFile | None, allow_incomplete: bool = False,
@@ -100,7 +102,7 @@ def build(source: CourseTree, language: str, po: polib.POFile | None, allow_inco
             result.fallbacks.append(Fallback(slot.key, document.path, reason))
         if not changed:
             continue
-        if isinstance(document, SrtDocument):
+        if isinstance(document, (SrtDocument, SjsonDocument)):
             target = 'static/' + language_transcript(document.path[len('static/'):], language)
             result.tree[target] = document.bytes()
             result.transcripts.append(target)

@@ -76,8 +76,6 @@ def magix_findings(tree: CourseTree) -> list[Finding]:
             for language, source in video_transcripts(root).items():
                 if f'static/{source}' not in tree:
                     add(ERROR, path, f'the {language} transcript static/{source} is missing.')
-            if root.get('sub') and f'static/subs_{root.get("sub")}.srt.sjson' not in tree:
-                add(ERROR, path, f'the transcript static/subs_{root.get("sub")}.srt.sjson is missing.')
         if not path.endswith(('.xml', '.html')):
             continue
         text = tree[path].decode('utf-8', errors='replace')

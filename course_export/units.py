@@ -13,7 +13,8 @@ keys. A key (the gettext ``msgctxt``) is ``<block type>/<url_name>@<field path>`
 - ``magix_credential_progress/<url_name>@programme[id]/micro-credential[id]/title``... (the
   pathway's source-language texts; a translation becomes the ``xml:lang`` sibling);
 - ``policy/<run>@course/<run>/display_name``, ``grading_policy/<run>@GRADER[<type>]/short_label``,
-  ``about/overview@body[2]``, ``info/updates@body[1]``, ``transcript/<file>@cue[4]``.
+  ``about/overview@body[2]``, ``info/updates@body[1]``, ``static_tab/<page>@body[1]``,
+  ``transcript/<file>@cue[4]`` (``.srt`` or ``.sjson`` in the source language).
 
 The ``msgid`` is the English text with whitespace runs collapsed; markup stays as written.
 """
@@ -147,6 +148,11 @@ class MarkupSlot(Slot):
         if not self.markup and any(isinstance(node.tag, str) for node in wrapper.iter()
                                    if node is not wrapper):
             raise CourseError(f'{self.key}: the English text has no markup, so the translation may not add any.')
+        links = sorted(target for child in self.children if isinstance(child.tag, str)
+                       for target in references(child))
+        if sorted(references(wrapper)) != links:
+            raise CourseError(f'{self.key}: the translation must keep the links and images of the English '
+                              f'({", ".join(links) or "none"}).')
         lead, trail = _split_space(self.raw())
         position = list(self.element).index(self.children[0]) if self.children else 0
         for child in self.children:
@@ -160,6 +166,12 @@ class MarkupSlot(Slot):
         else:
             self.element.text += trail
         self.children = new_children
+
+
+def references(element) -> list[str]:
+    """The link and image targets in an element (a translation must keep them all)."""
+    return [node.get(name) for node in element.iter() if isinstance(node.tag, str)
+            for name in ('href', 'src') if node.get(name)]
 
 
 def parse_translation(text: str, key: str) -> etree._Element:
@@ -274,6 +286,24 @@ class SrtDocument(Document):
 
     def bytes(self):
         return srt_bytes(self.cues)
+
+
+class SjsonDocument(Document):
+    """Open edX's own transcript format: ``{"start": [ms], "end": [ms], "text": [cue]}``."""
+
+    def __init__(self, path, data):
+        super().__init__(path)
+        value = load_json(data, path)
+        if not isinstance(value, dict) or not all(isinstance(value.get(name), list)
+                                                  for name in ('start', 'end', 'text')):
+            raise CourseError(f'{path}: an .sjson transcript has "start", "end" and "text" lists.')
+        self.value = value
+        self.cues = [{'timing': f'{start} ms --> {end} ms', 'lines': str(text).split('\n')}
+                     for start, end, text in zip(value['start'], value['end'], value['text'])]
+
+    def bytes(self):
+        self.value['text'] = ['\n'.join(cue['lines']) for cue in self.cues]
+        return json_bytes(self.value)
 
 
 SRT_TIMING = re.compile(r'^\d{2}:\d{2}:\d{2}[,.]\d{3} --> \d{2}:\d{2}:\d{2}[,.]\d{3}')
@@ -557,6 +587,8 @@ def video_transcripts(root) -> dict[str, str]:
     for transcript in root.iterfind('transcript'):
         if transcript.get('language') and transcript.get('src'):
             found[transcript.get('language')] = transcript.get('src')
+    if root.get('sub') and SOURCE_LANGUAGE not in found:
+        found[SOURCE_LANGUAGE] = f'subs_{root.get("sub")}.srt.sjson'  # the legacy English transcript
     return found
 
 
@@ -573,13 +605,16 @@ def html_files(tree: CourseTree) -> dict[str, str]:
     return found
 
 
+TRANSCRIPT_SUFFIXES = ('.srt', '.sjson')
+
+
 def source_transcripts(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> dict[str, str]:
     """``static/<file> -> video url_name`` for the transcripts in the source language."""
     found = {}
     for path in tree:
         if path.startswith('video/') and path.endswith('.xml'):
             source = video_transcripts(parse_xml(tree[path], path)).get(language)
-            if source and source.endswith('.srt') and f'static/{source}' in tree:
+            if source and source.endswith(TRANSCRIPT_SUFFIXES) and f'static/{source}' in tree:
                 found[f'static/{source}'] = path[len('video/'):-len('.xml')]
     return found
 
@@ -621,6 +656,11 @@ def outline(tree: CourseTree) -> tuple[list[str], dict[str, str]]:
     return order + first + [p for p in rest if p not in first], places
 
 
+# Folders of course-level HTML pages: key prefix and translator note.
+COURSE_PAGES = {'about': ('about', 'Course about page'), 'info': ('info', 'Course updates and handouts'),
+                'tabs': ('static_tab', 'Course page (custom tab)')}
+
+
 def documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> list[Document]:
     """Every course file that holds translatable text, parsed, with its slots, in reading order.
 
@@ -642,10 +682,10 @@ def documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> list[Documen
             for slot in rich_slots(document.root, f'html/{bodies[path]}@body', path, 'Part of a page (paragraph, heading or list item)',
                                    numbered=True):
                 document.add(slot)
-        elif len(parts) == 2 and parts[0] in ('about', 'info') and path.endswith('.html'):
+        elif len(parts) == 2 and parts[0] in COURSE_PAGES and path.endswith('.html'):
             document = FragmentDocument(path, data)
-            comment = 'Course about page' if parts[0] == 'about' else 'Course update'
-            for slot in rich_slots(document.root, f'{parts[0]}/{stem}@body', path, comment, numbered=True):
+            prefix, comment = COURSE_PAGES[parts[0]]
+            for slot in rich_slots(document.root, f'{prefix}/{stem}@body', path, comment, numbered=True):
                 document.add(slot)
         elif path == f'policies/{run}/policy.json':
             document = JsonDocument(path, data)
@@ -658,7 +698,7 @@ def documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> list[Documen
                                           f'grading_policy/{run}@GRADER[{grader.get("type")}]/short_label', path,
                                           'Short label of an assignment type (progress chart, a few letters)'))
         elif path in transcripts:
-            document = SrtDocument(path, data)
+            document = (SjsonDocument if path.endswith('.sjson') else SrtDocument)(path, data)
             for index, cue in enumerate(document.cues, 1):
                 document.add(CueSlot(cue, f'transcript/{parts[-1]}@cue[{index}]', path,
                                      f'Subtitle {cue["timing"]} of video {transcripts[path]}'))

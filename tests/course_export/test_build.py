@@ -158,3 +158,30 @@ def test_olxcleaner_errors_are_reported(course_tree):
     tree['policies/2026/grading_policy.json'] = b'{"GRADER": [], "GRADE_CUTOFFS": {"Pass": 0.7}}\n'
     errors = [finding for finding in check_tree(tree) if finding.level == ERROR]
     assert any(finding.checker == 'olxcleaner' and 'GradingPolicyIssue' in finding.message for finding in errors)
+
+
+def test_a_translation_must_keep_the_links_of_the_english(course_tree, french):
+    entries = {entry.msgctxt: entry for entry in french}
+    entry = entries['html/pilot-to-production-intro@body[12]']
+    entry.msgstr = entry.msgstr.replace('/jump_to_id/eligibility-intro', '/jump_to_id/elsewhere')
+    with pytest.raises(CourseError, match='must keep the links and images of the English'):
+        build(course_tree, 'fr', french)
+
+
+def test_sjson_transcripts_and_custom_tab_pages_are_translated(course_tree):
+    tree = dict(course_tree)
+    tree['video/eligibility-video.xml'] = (b'<video display_name="Legacy video" sub="intro" youtube_id_1_0="abc"/>\n')
+    tree['static/subs_intro.srt.sjson'] = b'{"start": [0, 2000], "end": [2000, 4000], "text": ["Hello.", "Goodbye."]}'
+    tree['tabs/glossary.html'] = b'<h2>Glossary</h2>\n<p><strong>DPIA</strong>: data protection impact assessment.</p>\n'
+    units = extract(tree)
+    keys = {unit.key: unit.source for unit in units}
+    assert keys['transcript/subs_intro.srt.sjson@cue[2]'] == 'Goodbye.'
+    assert keys['static_tab/glossary@body[2]'] == '<strong>DPIA</strong>: data protection impact assessment.'
+    po = catalogue.merge(catalogue.template(units), catalogue.new_catalogue('fr'))
+    for entry in po:
+        entry.msgstr = pseudo_french(entry.msgid)
+    built = build(tree, 'fr', po).tree
+    assert json.loads(built['static/subs_intro-fr.sjson'])['text'] == ['« FR » Hello.', '« FR » Goodbye.']
+    assert b'<transcript language="fr" src="subs_intro-fr.sjson"/>' in built['video/eligibility-video.xml']
+    assert built['tabs/glossary.html'].startswith(b'<h2>\xc2\xab FR \xc2\xbb Glossary</h2>')
+    assert [str(finding) for finding in check_tree(built) if finding.level == ERROR] == []
