@@ -10,8 +10,8 @@ keys. A key (the gettext ``msgctxt``) is ``<block type>/<url_name>@<field path>`
   ``.../option[1]``, ``.../solution[1]``, ``demandhint/hint[1]``, ``body[1]`` (the stem);
 - ``magix_scenario/eligibility@step[assess]/option[refuse]/consequence`` (a rich field with
   several units numbers them: ``.../consequence[2]``), ``@dimension[legality]``, ``@image/alt``;
-- ``magix_credential_progress/<url_name>@programme[id]/micro-credential[id]/title``... (the
-  pathway's source-language texts; a translation becomes the ``xml:lang`` sibling);
+- ``magix_credential_progress/<url_name>@micro-credential[eligibility]/title``... (ids are unique in a
+  pathway, so they start the path; source-language texts; a translation becomes the ``xml:lang`` sibling);
 - ``policy/<run>@course/<run>/display_name``, ``grading_policy/<run>@GRADER[<type>]/short_label``,
   ``about/overview@body[2]``, ``info/updates@body[1]``, ``static_tab/<page>@body[1]``,
   ``transcript/<file>@cue[4]`` (``.srt`` or ``.sjson`` in the source language).
@@ -485,15 +485,17 @@ class LanguageVariantSlot(Slot):
         return normalise(self.element.text or '')
 
     def sibling(self):
+        if self.element.get(XML_LANG) == self.language:
+            return self.element  # building in the pathway's own language
         for sibling in self.element.getparent().findall(self.element.tag):
-            if sibling.get(XML_LANG) == self.language and sibling is not self.element:
+            if sibling.get(XML_LANG) == self.language:
                 return sibling
         return None
 
     def variant(self) -> str:
         """The text the source already has in ``language`` ('' if none)."""
         sibling = self.sibling()
-        return normalise(sibling.text or '') if sibling is not None else ''
+        return normalise(sibling.text or '') if sibling is not None and sibling is not self.element else ''
 
     def write(self, text):
         sibling = self.sibling()
@@ -516,12 +518,14 @@ class OutcomeSlot(Slot):
         return normalise(self.outcomes.findall('outcome')[self.index].text or '')
 
     def sibling(self):
+        if self.outcomes.get(XML_LANG) == self.language:
+            return self.outcomes  # building in the pathway's own language
         return next((sibling for sibling in self.outcomes.getparent().findall('learning-outcomes')
-                     if sibling.get(XML_LANG) == self.language and sibling is not self.outcomes), None)
+                     if sibling.get(XML_LANG) == self.language), None)
 
     def variant(self) -> str:
         sibling = self.sibling()
-        found = sibling.findall('outcome') if sibling is not None else []
+        found = sibling.findall('outcome') if sibling is not None and sibling is not self.outcomes else []
         return normalise(found[self.index].text or '') if self.index < len(found) else ''
 
     def write(self, text):
