@@ -108,8 +108,9 @@ def merge(pot: polib.POFile, po: polib.POFile) -> polib.POFile:
             entry.previous_msgctxt = moved.msgctxt
             entry.previous_msgid = moved.msgid
         merged.append(entry)
+    current = {entry.msgctxt for entry in pot}
     for old in po:
-        if id(old) not in used and old.msgctxt not in {e.msgctxt for e in pot} and old.msgstr:
+        if id(old) not in used and old.msgctxt not in current and old.msgstr:
             old.obsolete = True
             merged.append(old)
     return merged
