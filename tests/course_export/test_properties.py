@@ -17,9 +17,9 @@ COURSE = {
     'chapter/c.xml': b'<chapter display_name="Chapter">\n  <html url_name="h"/>\n</chapter>\n',
     'html/h.xml': b'<html filename="h" display_name="Page"/>\n',
 }
-# Runs of ASCII spaces are collapsed in msgids by design (normalise), so texts have single spaces.
+# Runs of ASCII spaces are collapsed in msgids by design (normalise): texts have single inner spaces.
 words = st.text(alphabet=st.sampled_from(list('abcXYZ &<>"\'\u00a0\u202fé€—')), min_size=1, max_size=30) \
-    .map(lambda text: re.sub(' +', ' ', text)).filter(lambda text: text.strip(' '))
+    .map(lambda text: re.sub(' +', ' ', text).strip(' ')).filter(bool)
 
 
 def page(first, second, title):
