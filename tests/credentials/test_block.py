@@ -5,6 +5,7 @@ pathway, its Studio editor must validate before saving, and its OLX must round-t
 """
 import gettext
 import json
+import re
 
 import pytest
 from lxml import etree
@@ -123,8 +124,12 @@ def test_studio_checks_xml_being_edited_without_saving():
     report = call(block, 'check_pathway', {'pathway_xml': small_xml().replace('min-score="0.7"', 'min-score="2"')})
     assert any('min-score="2"' in problem for problem in report['problems'])
     assert block.pathway_xml == canonical_xml(DEMO_XML)
-    html = block.render('studio_view').content
-    assert 'name="pathway_xml"' in html and 'Credential pathway (XML)' in html
+    fragment = block.render('studio_view')
+    assert 'name="pathway_xml"' in fragment.content and 'Credential pathway (XML)' in fragment.content
+    # Course teams can start from a shipped pathway (loaded into the editor, saved only on Save).
+    assert '<option value="0">AI, Data and Digital Governance in Public Administration</option>' in fragment.content
+    init_args = re.search(r'<script type="json/xblock-args"[^>]*>(.*?)</script>', fragment.content, re.S).group(1)
+    assert json.loads(init_args)['pathways'] == [canonical_xml(DEMO_XML)]
 
 
 def test_a_broken_pathway_shows_the_problems_instead_of_progress():

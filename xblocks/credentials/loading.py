@@ -9,7 +9,7 @@ from xblock.utils.resources import ResourceLoader
 
 from .. import xml_safety
 from .model import Pathway
-from .pathway_xml import element_xml, parse_pathway
+from .pathway_xml import canonical_xml, element_xml, parse_pathway
 from .problems import PathwayError, Problem
 from .validation import validate
 
@@ -24,6 +24,18 @@ def load_pathway(xml_text: str) -> tuple[Pathway | None, tuple[Problem, ...]]:
     except PathwayError as error:
         return None, tuple(error.problems)
     return pathway, tuple(validate(pathway))
+
+
+def shipped_pathways() -> list[tuple[str, str]]:
+    """``(programme title, pathway XML)`` of every pathway shipped in ``content/``, to start from in Studio."""
+    found = []
+    for item in sorted(importlib.resources.files(__package__).joinpath('content').iterdir(), key=str):
+        if item.name.endswith('.xml'):
+            pathway, _ = load_pathway(item.read_text(encoding='utf-8'))
+            if pathway is not None:
+                found.append((pathway.programme.title.get(pathway.default_language),
+                              canonical_xml(item.read_text(encoding='utf-8'))))
+    return found
 
 
 def demo_block_xml() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 
-from .loading import load_pathway, loader
+from .loading import load_pathway, loader, shipped_pathways
 from .pathway_xml import canonical_xml, element_xml, find_pathway_element, parse_xml_text
 from .problems import PathwayError
 
@@ -36,15 +36,18 @@ class CredentialStudioMixin:
 
     def studio_view(self, context=None):
         summary = self.describe(self.pathway_xml)
-        fragment = Fragment(self.render_template('studio.html', block=self, summary=summary,
-                                                 display_name_label=self.gettext(self.fields['display_name'].display_name)))
+        fragment = Fragment(self.render_template(
+            'studio.html', block=self, summary=summary, shipped=[title for title, _ in shipped_pathways()],
+            display_name_label=self.gettext(self.fields['display_name'].display_name)))
         fragment.add_css(loader.load_unicode('static/css/credentials.css'))
         fragment.add_javascript(loader.load_unicode('static/js/studio.js'))
-        fragment.initialize_js('MagixCredentialStudio', {'strings': {
+        fragment.initialize_js('MagixCredentialStudio', {'pathways': [xml for _, xml in shipped_pathways()],
+                                                          'strings': {
             'saved': self.gettext('Saved.'),
             'saving': self.gettext('Saving…'),
             'error': self.gettext('The pathway could not be saved:'),
             'valid': self.gettext('No problems found.'),
+            'replace': self.gettext('Replace the pathway in the editor? Nothing is saved until you click Save.'),
         }})
         return fragment
 

@@ -22,14 +22,27 @@ function MagixCredentialStudio(runtime, element, init) {
                        contentType: 'application/json; charset=utf-8', dataType: 'json'});
     }
 
+    function check() {
+        post('check_pathway', {pathway_xml: xml.value}).done(function (r) {
+            show(r.problems, r.problems.length ? null : init.strings.valid);
+        });
+    }
+
     xml.addEventListener('input', function () {
         clearTimeout(timer);
-        timer = setTimeout(function () {
-            post('check_pathway', {pathway_xml: xml.value}).done(function (r) {
-                show(r.problems, r.problems.length ? null : init.strings.valid);
-            });
-        }, 600);
+        timer = setTimeout(check, 600);
     });
+
+    var load = root.querySelector('.magix-credentials-studio__load');
+    if (load) {
+        load.addEventListener('click', function () {
+            var chosen = init.pathways[Number(root.querySelector('select[name=shipped]').value)];
+            if (chosen && window.confirm(init.strings.replace)) {
+                xml.value = chosen;
+                check();
+            }
+        });
+    }
 
     root.querySelector('.save-button').addEventListener('click', function () {
         show([], init.strings.saving);
