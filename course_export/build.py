@@ -24,7 +24,8 @@ from lxml import etree
 
 from . import catalogue
 from .olx import CourseError, CourseTree, course_run, json_bytes, load_json, parse_xml, xml_bytes
-from .units import SOURCE_LANGUAGE, SjsonDocument, SrtDocument, documents, video_transcripts
+from .slots import SjsonDocument, SrtDocument
+from .units import SOURCE_LANGUAGE, documents, video_transcripts
 
 MISSING, FUZZY, OUTDATED = 'missing', 'fuzzy', 'outdated'
 STATIC_OVERRIDES = catalogue.CATALOGUE_DIR / 'static'

@@ -16,7 +16,8 @@ from pathlib import Path
 import polib
 
 from .olx import REPO
-from .units import SOURCE_LANGUAGE, Unit
+from .slots import Unit
+from .units import SOURCE_LANGUAGE
 
 CATALOGUE_DIR = REPO / 'translations' / 'course'
 TEMPLATE_NAME = 'course.pot'

@@ -4,7 +4,7 @@ from __future__ import annotations
 import polib
 
 from course_export import catalogue
-from course_export.units import Unit
+from course_export.slots import Unit
 
 
 def pot_of(*pairs):

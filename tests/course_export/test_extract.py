@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from course_export import olx
-from course_export.units import documents, extract, normalise
+from course_export.slots import normalise
+from course_export.units import documents, extract
 
 
 def by_key(units):
