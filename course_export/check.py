@@ -21,8 +21,10 @@ from .olx import CREDENTIAL_TAG, OUR_XBLOCKS, SCENARIO_TAG, CourseError, CourseT
 from .units import video_transcripts
 
 ERROR, WARNING, INFO = 'error', 'warning', 'info'
-STATIC_LINK = re.compile(r'/static/([^"\'\s<>?#)]+)')
-JUMP_LINK = re.compile(r'/jump_to_id/([^"\'\s<>?#/)]+)')
+# Course-relative links only: "https://cdn.example.org/static/x.png" is not a course file.
+RELATIVE = r'(?<![\w.:/-])'
+STATIC_LINK = re.compile(RELATIVE + r'/static/([^"\'\s<>?#)]+)')
+JUMP_LINK = re.compile(RELATIVE + r'/jump_to_id/([^"\'\s<>?#/)]+)')
 STRUCTURE_FOLDERS = ('course', 'chapter', 'sequential', 'vertical')
 
 

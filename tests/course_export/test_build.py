@@ -135,7 +135,9 @@ def test_our_checks_find_missing_files_and_broken_links(course_tree):
     tree = dict(course_tree)
     del tree['static/eligibility-video-en.srt']
     del tree['static/images/review-loop.svg']
-    tree['html/data-sharing-intro.html'] += b'<p><a href="/jump_to_id/no-such-block">x</a></p>\n'
+    tree['html/data-sharing-intro.html'] += (b'<p><a href="/jump_to_id/no-such-block">x</a> '
+                                             b'<img src="https://cdn.example.org/static/remote.png" alt="r"/> '
+                                             b'<a href="https://lms.example.org/jump_to_id/abc">y</a></p>\n')
     tree['vertical/credentials-unit.xml'] = tree['vertical/credentials-unit.xml'].replace(
         b'aigov-pathway', b'other-pathway')
     errors = [str(finding) for finding in check_tree(tree) if finding.level == ERROR]
@@ -143,6 +145,7 @@ def test_our_checks_find_missing_files_and_broken_links(course_tree):
     assert any('/static/images/review-loop.svg is referenced' in error for error in errors)
     assert any('/jump_to_id/no-such-block points to no block' in error for error in errors)
     assert any('<magix_credential_progress url_name="other-pathway"/> has no file' in error for error in errors)
+    assert not any('remote.png' in error or '/jump_to_id/abc' in error for error in errors)
 
 
 def test_invalid_scenario_content_is_reported_by_its_own_validator(course_tree):
