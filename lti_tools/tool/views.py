@@ -5,6 +5,7 @@ import functools
 import logging
 import re
 from datetime import timedelta
+from http.cookies import Morsel
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -100,6 +101,26 @@ def state_cookie(state: str) -> str:
     return f'lti1p3-state-{state}'
 
 
+class PartitionedMorsel(Morsel):
+    """A cookie with the ``Partitioned`` attribute (CHIPS), which Python 3.12's cookies lack.
+
+    Browsers that block third-party cookies still keep a partitioned one for the tool inside
+    this platform's page, which is all the OIDC state needs.
+    """
+
+    def OutputString(self, attrs=None):
+        return super().OutputString(attrs) + '; Partitioned'
+
+
+def partition(response: HttpResponse, name: str) -> HttpResponse:
+    plain = response.cookies[name]
+    cookie = PartitionedMorsel()
+    cookie.set(plain.key, plain.value, plain.coded_value)
+    cookie.update(plain)
+    response.cookies[name] = cookie
+    return response
+
+
 def absolute(request, name, *args) -> str:
     return request.build_absolute_uri(reverse(f'lti_tool:{name}', args=args))
 
@@ -131,7 +152,7 @@ def login(request):
     response['Location'] = started.redirect_url
     response.set_cookie(state_cookie(started.state), started.state, max_age=int(LOGIN_LIFETIME.total_seconds()),
                         secure=True, httponly=True, samesite='None', path=reverse('lti_tool:launch'))
-    return response
+    return partition(response, state_cookie(started.state))
 
 
 def consume_login(request) -> LoginState:
@@ -170,7 +191,7 @@ def launch(request, slug=None):
     else:
         response = exercise_launch(request, message, language, slug)
     response.delete_cookie(state_cookie(login_state.state), path=reverse('lti_tool:launch'), samesite='None')
-    return response
+    return partition(response, state_cookie(login_state.state))
 
 
 def cookies_blocked(request, login_state: LoginState) -> HttpResponse:

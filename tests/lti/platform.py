@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -52,6 +53,7 @@ class Platform:
         self.token_requests = 0
         self.members: list[dict] = []
         self.registrations: list[dict] = []
+        self.course_iframe_src = ''        # the course page (GET /course) frames the tool here
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -106,6 +108,25 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _html(self, status, html):
+        data = html.encode()
+        self.send_response(status)
+        self.send_header('Content-Type', 'text/html; charset=utf-8')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _authenticate(self, params):
+        """The platform's OIDC authorisation endpoint: answer with the launch, auto-posted."""
+        try:
+            answer = self.platform.consumer.generate_launch_request(params)
+        except Exception as error:  # noqa: BLE001 - the consumer refuses with various exceptions
+            return self._html(400, f'<p>refused: {escape(repr(error))}</p>')
+        return self._html(200, f'<form method="post" action="{escape(params["redirect_uri"])}">'
+                               f'<input type="hidden" name="state" value="{escape(answer["state"])}">'
+                               f'<input type="hidden" name="id_token" value="{escape(answer["id_token"])}">'
+                               f'</form><script>document.forms[0].submit()</script>')
+
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get('Content-Length') or 0))
 
@@ -125,6 +146,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(200, {'keys': self.platform.published_keys})
         if path == '/tool-jwks':
             return self._json(200, self.platform.tool_jwks)
+        if path == '/course':
+            return self._html(200, f'<!DOCTYPE html><title>Course</title><h1>Course</h1>'
+                                   f'<iframe src="{escape(self.platform.course_iframe_src)}" '
+                                   f'style="width:100%;height:600px"></iframe>')
+        if path == '/auth':
+            return self._authenticate({key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()})
         if path == '/.well-known/openid-configuration':
             return self._json(200, self.platform.openid_configuration())
         if path.startswith('/memberships'):

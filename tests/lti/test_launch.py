@@ -127,6 +127,7 @@ def test_state_cookie_is_samesite_none_secure_httponly(tool):
     [cookie] = response.cookies.values()
     assert cookie.key.startswith('lti1p3-state-')
     assert cookie['samesite'] == 'None' and cookie['secure'] and cookie['httponly']
+    assert cookie.OutputString().endswith('; Partitioned')  # CHIPS: kept even where third-party cookies are blocked
 
 
 def test_redirect_uri_is_https_behind_a_tls_terminating_proxy(tool, settings):

@@ -1,0 +1,105 @@
+"""A learner in a real browser: a platform course page frames the tool (cross-site, as in an LMS),
+the OIDC login and launch run through the browser, and the exercise works inside the iframe.
+
+Chromium blocks ordinary third-party cookies; our partitioned (CHIPS) state cookie still works
+there. A browser that refuses even that gets the "open in a new window" page, and the new
+window's launch passes.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+from lti_consumer.data import Lti1p3LaunchData
+
+from lti_tools.lti1p3.launch import Registration
+from lti_tools.tool import catalogue
+from lti_tools.tool.store import save_registration
+
+from .platform import CLIENT_ID, DEPLOYMENT_ID
+
+CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason='needs the system Chromium (apt-get install chromium); '
+                                                 '.ci/run installs it'),
+]
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+
+@pytest.fixture
+def browser():
+    os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')  # Playwright's loop shares the thread
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def course_page(live_server, transactional_db, platform, content_dir, settings):
+    """The platform's course page framing the tool at ``localhost`` (the platform is ``127.0.0.1``)."""
+    settings.PLATFORM_NAME = 'Harness platform'
+    settings.LTI_CONTENT_DIR = str(content_dir)
+    cache.clear()
+    catalogue.clear_cache()
+    tool = live_server.url.replace('127.0.0.1', 'localhost')
+    save_registration(Registration(
+        issuer=platform.issuer, client_id=CLIENT_ID, keyset_url=f'{platform.url}/jwks',
+        auth_login_url=f'{platform.url}/auth', auth_token_url=f'{platform.url}/token',
+        deployment_ids=frozenset({DEPLOYMENT_ID})))
+    consumer = platform.consumer
+    consumer.launch_url = f'{tool}/lti/launch/benefits/'
+    consumer.redirect_uris = [f'{tool}/lti/launch/']
+    consumer.set_user_data('browser-learner', 'student', full_name='Ada Lovelace')
+    consumer.set_resource_link_claim('browser-link')
+    launch_data = Lti1p3LaunchData(user_id='browser-learner', user_role='student', config_id='1',
+                                   resource_link_id='browser-link')
+    query = urlsplit(consumer.prepare_preflight_url(launch_data)).query
+    platform.course_iframe_src = f'{tool}/lti/login/?{query}'
+    yield f'{platform.url}/course'
+    cache.clear()
+
+
+def test_learner_plays_inside_the_platform_iframe_and_resumes(browser, course_page):
+    page = browser.new_page()
+    errors = []
+    page.on('pageerror', lambda error: errors.append(str(error)))
+    page.goto(course_page)
+    frame = page.frame_locator('iframe')
+    frame.locator('.magix-step').wait_for()
+    frame.locator('.magix-step input[type=radio]').first.check()
+    frame.locator('.magix-step button[type=submit]').click()
+    frame.get_by_text('SECRET-CONSEQUENCE-DPIA').wait_for()
+    assert frame.locator('.magix-step legend').inner_text() == 'How do you run the pilot?'
+    # A new launch from the course page resumes where the learner left off.
+    page.reload()
+    frame = page.frame_locator('iframe')
+    frame.locator('.magix-step').wait_for()
+    assert frame.locator('.magix-step legend').inner_text() == 'How do you run the pilot?'
+    assert errors == []
+
+
+def test_a_browser_blocking_third_party_cookies_is_told_to_open_a_new_window(browser, course_page):
+    context = browser.new_context()
+    page = context.new_page()
+    # Refuse the state cookie inside the iframe, as a browser blocking all third-party cookies does.
+    def without_cookies(route):
+        answer = route.fetch(max_redirects=0)
+        route.fulfill(status=answer.status, body=answer.body(), headers={
+            name: value for name, value in answer.headers.items() if name.lower() != 'set-cookie'})
+    page.route('**/lti/login/**', without_cookies)
+    page.goto(course_page)
+    frame = page.frame_locator('iframe')
+    link = frame.get_by_role('link', name='Open the activity in a new window')
+    link.wait_for()
+    with context.expect_page() as opened:
+        link.click()
+    window = opened.value
+    window.locator('.magix-step').wait_for()  # top-level window: the cookie is first-party, the launch passes
+    assert window.locator('.magix-step legend').inner_text() == 'What do you do first?'
