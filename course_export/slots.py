@@ -103,7 +103,11 @@ class LooseTextSlot(Slot):
 
 
 class MarkupSlot(Slot):
-    """The content of an element (text and inline children) up to its first ``exclude``d child."""
+    """The content of an element (text and inline children) up to its first ``exclude``d child.
+
+    Content without inline elements is plain text: its ``msgid`` reads ``R&D``, not ``R&amp;D``,
+    and a translation is written as text (markup in it would be shown as typed, so it is refused).
+    """
 
     def __init__(self, element, key, path, comment='', exclude=()):
         super().__init__(key, path, comment)
@@ -118,10 +122,19 @@ class MarkupSlot(Slot):
     def raw(self):
         return inner_markup(self.element, self.children)
 
+    def plain(self):
+        return not self.children
+
     def read(self):
-        return normalise(self.raw())
+        return normalise(self.element.text or '') if self.plain() else normalise(self.raw())
 
     def write(self, text):
+        if self.plain():
+            if looks_like_markup(text):
+                raise CourseError(f'{self.key}: the English text has no markup, so the translation may not add any.')
+            lead, trail = _split_space(self.element.text or '')
+            self.element.text = lead + text + trail
+            return
         wrapper = parse_translation(text, self.key)
         if not self.markup and any(isinstance(node.tag, str) for node in wrapper.iter()
                                    if node is not wrapper):
@@ -144,6 +157,16 @@ class MarkupSlot(Slot):
         else:
             self.element.text += trail
         self.children = new_children
+
+
+def looks_like_markup(text: str) -> bool:
+    """Whether a text holds elements ("a <b>c</b>"); "a < b" or "R&D" are plain text."""
+    try:
+        wrapper = etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'),
+                                   xml_safety.safe_parser())
+    except etree.XMLSyntaxError:
+        return False
+    return any(isinstance(node.tag, str) for node in wrapper.iterdescendants())
 
 
 def references(element) -> list[str]:

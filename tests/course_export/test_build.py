@@ -94,19 +94,23 @@ def test_fuzzy_and_outdated_translations_fall_back_and_are_listed(course_tree, f
 
 
 @pytest.mark.parametrize('bad, message', [
-    ('<strong>Pourquoi ce module', 'not well-formed'),
-    ('<p>Pourquoi</p><p>ce module</p>', 'adds block elements'),
+    ('<strong>Une base légale', 'not well-formed'),
+    ('<p><strong>Une base légale</strong></p><p>et une règle claire</p>', 'adds block elements'),
 ])
 def test_translations_that_would_break_markup_are_refused(course_tree, french, bad, message):
-    {entry.msgctxt: entry for entry in french}['html/eligibility-intro@body[1]'].msgstr = bad
+    {entry.msgctxt: entry for entry in french}['html/eligibility-intro@body[5]'].msgstr = bad
     with pytest.raises(CourseError, match=message):
         build(course_tree, 'fr', french)
 
 
-def test_markup_in_a_plain_text_is_refused(course_tree, french):
-    {entry.msgctxt: entry for entry in french}['magix_scenario/eligibility@role'].msgstr = 'Vous <b>dirigez</b>'
+def test_plain_texts_stay_plain_text(course_tree, french):
+    entries = {entry.msgctxt: entry for entry in french}
+    entries['magix_scenario/eligibility@role'].msgstr = 'Vous <b>dirigez</b>'
     with pytest.raises(CourseError, match='may not add any'):
         build(course_tree, 'fr', french)
+    entries['magix_scenario/eligibility@role'].msgstr = 'Vous dirigez la R&D (< 10 agents)'
+    tree = build(course_tree, 'fr', french).tree
+    assert b'<role>Vous dirigez la R&amp;D (&lt; 10 agents)</role>' in tree['magix_scenario/eligibility.xml']
 
 
 def test_localised_static_files_replace_the_english_ones(course_tree, french, tmp_path):

@@ -30,7 +30,7 @@ def test_keys_cover_every_kind_of_text(units):
         'magix_scenario/eligibility@role': 'You lead the office.',
         'magix_scenario/eligibility@dimension[legality]': 'Legality',
         'magix_scenario/eligibility@step[first]/title': 'First step',
-        'magix_scenario/eligibility@step[first]/situation': 'Something happens &amp; you must act.',
+        'magix_scenario/eligibility@step[first]/situation': 'Something happens & you must act.',
         'magix_scenario/eligibility@step[first]/question': 'What do you do?',
         'magix_scenario/eligibility@step[first]/reflection': 'What would you do in your office?',
         'magix_scenario/eligibility@step[first]/option[good]/text': 'Do the right thing',
