@@ -1,5 +1,6 @@
 """Platform administrators register platforms and watch the grade queue in the Django admin."""
 from django.contrib import admin
+from django.utils import timezone
 
 from . import grades
 from .models import Deployment, GradeSubmission, Learner, Platform, ResourceLink, ToolKey
@@ -38,7 +39,7 @@ class ResourceLinkAdmin(admin.ModelAdmin):
 
 @admin.action(description='Retry now')
 def retry_now(modeladmin, request, queryset):
-    queryset.exclude(status=GradeSubmission.SENT).update(status=GradeSubmission.PENDING)
+    queryset.exclude(status=GradeSubmission.SENT).update(status=GradeSubmission.PENDING, next_attempt_at=timezone.now())
     grades.deliver_due(only_ids=queryset.values_list('pk', flat=True))
 
 

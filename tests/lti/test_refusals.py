@@ -188,3 +188,11 @@ def test_refetch_for_unknown_kids_is_rate_limited(tool, platform, settings):
     for _ in range(3):
         assert tool.launch(headers={'kid': 'forged-kid'}).status_code == 400
     assert platform.requests.count(('GET', '/jwks')) == fetches
+
+
+def test_an_unreachable_platform_key_set_is_a_clear_502(tool, platform):
+    from lti_tools.tool.models import Platform
+    Platform.objects.update(keyset_url=f'{platform.url}/no-such-jwks')
+    response = tool.launch()
+    assert response.status_code == 502
+    assert 'could not be reached' in page_text(response) and 'no-such-jwks' in page_text(response)
