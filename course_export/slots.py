@@ -159,11 +159,16 @@ class MarkupSlot(Slot):
         self.children = new_children
 
 
+def wrap(text: str) -> etree._Element:
+    """A translation parsed as markup inside one wrapper element (raises ``XMLSyntaxError``)."""
+    return etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'),
+                            xml_safety.safe_parser())
+
+
 def looks_like_markup(text: str) -> bool:
     """Whether a text holds elements ("a <b>c</b>"); "a < b" or "R&D" are plain text."""
     try:
-        wrapper = etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'),
-                                   xml_safety.safe_parser())
+        wrapper = wrap(text)
     except etree.XMLSyntaxError:
         return False
     return any(isinstance(node.tag, str) for node in wrapper.iterdescendants())
@@ -178,8 +183,7 @@ def references(element) -> list[str]:
 def parse_translation(text: str, key: str) -> etree._Element:
     """A translated unit as markup: well formed, and without block elements (they would split units)."""
     try:
-        wrapper = etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'),
-                                   xml_safety.safe_parser())
+        wrapper = wrap(text)
     except etree.XMLSyntaxError as error:
         raise CourseError(f'{key}: the translation is not well-formed markup ({error.msg}); '
                           'escape & and < as &amp; and &lt;.') from None
