@@ -81,26 +81,20 @@ def build(source: CourseTree, language: str, po: polib.POFile | None, allow_inco
     for document in documents(source, language):
         changed = False
         for slot in document.slots:
-            english = slot.read()
             entry = found.get(slot.key)
-            if (entry is None or not entry.text) and language == SOURCE_LANGUAGE:
+            reason = fallback_reason(slot.read(), entry)
+            if reason == MISSING and language == SOURCE_LANGUAGE:
                 continue  # the English is the text: nothing falls back
-            if entry is None or not entry.text:
-                reason = MISSING
-            elif entry.source != english:
-                reason = OUTDATED
-            elif entry.fuzzy:
-                reason = FUZZY
-            else:
-                try:
-                    slot.write(entry.text)
-                except CourseError as error:
-                    errors.append(str(error))
-                    continue
-                changed = True
-                result.translated += 1
+            if reason:
+                result.fallbacks.append(Fallback(slot.key, document.path, reason))
                 continue
-            result.fallbacks.append(Fallback(slot.key, document.path, reason))
+            try:
+                slot.write(entry.text)
+            except CourseError as error:
+                errors.append(str(error))
+                continue
+            changed = True
+            result.translated += 1
         if not changed:
             continue
         if isinstance(document, (SrtDocument, SjsonDocument)):
@@ -119,6 +113,17 @@ def build(source: CourseTree, language: str, po: polib.POFile | None, allow_inco
     if result.fallbacks and not allow_incomplete:
         raise IncompleteTranslation(result)
     return result
+
+
+def fallback_reason(english: str, entry: catalogue.Translation | None) -> str | None:
+    """Why a unit stays in English (``None``: the catalogue's translation can be used)."""
+    if entry is None or not entry.text:
+        return MISSING
+    if entry.source != english:
+        return OUTDATED
+    if entry.fuzzy:
+        return FUZZY
+    return None
 
 
 def set_course_language(tree: CourseTree, language: str) -> None:
