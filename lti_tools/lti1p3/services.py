@@ -16,10 +16,13 @@ from . import claims as c
 from .errors import PlatformUnavailable
 from .keys import ToolKey, sign
 from .launch import Registration
+from .oidc import add_query
 
 HTTP_TIMEOUT = 15
 EXPIRY_MARGIN_SECONDS = 60
 SCORE_MEDIA_TYPE = 'application/vnd.ims.lis.v1.score+json'
+LINEITEM_MEDIA_TYPE = 'application/vnd.ims.lis.v2.lineitem+json'
+LINEITEMS_MEDIA_TYPE = 'application/vnd.ims.lis.v2.lineitemcontainer+json'
 MEMBERSHIP_MEDIA_TYPE = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json'
 ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
@@ -79,6 +82,32 @@ class ServiceClient:
         """POST a score to ``{lineitem}/scores`` (AGS 2.0, 3.4)."""
         self._call('POST', scores_url(lineitem_url), [c.SCOPE_SCORE], json=score,
                    headers={'Content-Type': SCORE_MEDIA_TYPE})
+
+    def find_or_create_lineitem(self, lineitems_url: str, scopes, *, resource_link_id: str, resource_id: str,
+                                label: str, score_maximum: float) -> str:
+        """The line item of a resource link the platform did not name in the launch (AGS 2.0, 3.2).
+
+        Looks it up by ``resource_link_id``; creates it when the platform granted the lineitem scope.
+        """
+        query = add_query(lineitems_url, {'resource_link_id': resource_link_id})
+        read_scope = [c.SCOPE_LINEITEM if c.SCOPE_LINEITEM in scopes else c.SCOPE_LINEITEM_READONLY]
+        found = self._call('GET', query, read_scope, headers={'Accept': LINEITEMS_MEDIA_TYPE})
+        try:
+            items = [item for item in found.json() if isinstance(item, dict) and item.get('id')]
+        except (ValueError, TypeError) as error:
+            raise PlatformUnavailable(f'the line items from {query} are not JSON: {error}') from error
+        if items:
+            return str(items[0]['id'])
+        if c.SCOPE_LINEITEM not in scopes:
+            raise PlatformUnavailable('no line item for this link, and no permission to create one')
+        created = self._call('POST', lineitems_url, [c.SCOPE_LINEITEM], headers={
+            'Content-Type': LINEITEM_MEDIA_TYPE, 'Accept': LINEITEM_MEDIA_TYPE}, json={
+            'scoreMaximum': score_maximum, 'label': label, 'resourceId': resource_id,
+            'resourceLinkId': resource_link_id})
+        try:
+            return str(created.json()['id'])
+        except (ValueError, KeyError, TypeError) as error:
+            raise PlatformUnavailable(f'the platform did not return the new line item: {error}') from error
 
     # --- Names and Role Provisioning Services --------------------------------------------------------
 

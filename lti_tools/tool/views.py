@@ -236,12 +236,31 @@ def record_launch(message: Launch, exercise: catalogue.Exercise) -> tuple[Learne
     return learner, link
 
 
+def discover_lineitem(message: Launch, link: ResourceLink, exercise: catalogue.Exercise):
+    """A graded link launched without a ``lineitem``: find (or create) it once, through AGS.
+
+    A failure only logs: the launch goes on, and the next launch tries again.
+    """
+    lineitems, scopes = message.ags.get('lineitems'), message.ags.get('scope') or []
+    if link.lineitem_url or not lineitems or not exercise.graded or not isinstance(scopes, list):
+        return
+    try:
+        link.lineitem_url = store.service_client(link.platform).find_or_create_lineitem(
+            str(lineitems), scopes, resource_link_id=link.resource_link_id, resource_id=exercise.slug,
+            label=link.title or exercise.title, score_maximum=1.0)
+    except LtiError as error:
+        log.warning('no line item for %s: %s', link, error.detail)
+        return
+    link.save(update_fields=['lineitem_url'])
+
+
 def exercise_launch(request, message: Launch, language: str, slug: str | None) -> HttpResponse:
     """Render the exercise with the scenario XBlock, as this learner (state resumes)."""
     existing = ResourceLink.objects.filter(platform__issuer=message.issuer, deployment_id=message.deployment_id,
                                            resource_link_id=message.resource_link['id']).first()
     exercise = chosen_exercise(message, slug, existing)
     learner, link = record_launch(message, exercise)
+    discover_lineitem(message, link, exercise)
     session = LaunchSession(learner=learner.pk, user_id=learner.anonymous_id, link=link.pk, exercise=exercise.slug,
                             teaching=message.roles.is_teaching, language=language)
     return render_exercise(request, session, exercise)

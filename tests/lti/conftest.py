@@ -74,7 +74,8 @@ class Tool:
         return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
 
     def message(self, nonce, role='student', sub='learner-1', link='link-1', target=EXERCISE_URL,
-                locale=None, ags=True, nrps=False, personal=True, custom=None) -> dict:
+                locale=None, ags=True, lineitem=True, create_lineitems=False, nrps=False, personal=True,
+                custom=None) -> dict:
         """Launch claims as the platform builds them (lti-consumer-xblock's consumer)."""
         consumer = self.platform.consumer
         consumer.extra_claims, consumer.lti_claim_custom_parameters = {}, None
@@ -84,7 +85,9 @@ class Tool:
         consumer.set_context_claim('course-1', context_title='AI in public services')
         consumer.set_launch_presentation_claim(document_target='iframe')
         if ags:
-            consumer.enable_ags(lineitems_url=f'{self.platform.url}/lineitems', lineitem_url=self.platform.lineitem())
+            consumer.enable_ags(lineitems_url=f'{self.platform.url}/lineitems',
+                                lineitem_url=self.platform.lineitem() if lineitem else None,
+                                allow_programmatic_grade_interaction=create_lineitems)
         if nrps:
             consumer.enable_nrps(self.platform.memberships_url())
         if custom:

@@ -22,6 +22,7 @@ CLIENT_ID = 'magix-tool-client'
 DEPLOYMENT_ID = 'deployment-1'
 TOOL_LAUNCH = 'http://testserver/lti/launch/'
 SCORE_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/score'
+LINEITEM_SCOPE = 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem'
 NRPS_SCOPE = 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly'
 
 
@@ -53,6 +54,7 @@ class Platform:
         self.token_requests = 0
         self.members: list[dict] = []
         self.registrations: list[dict] = []
+        self.lineitems: list[dict] = []       # what GET/POST /lineitems see (links without a lineitem claim)
         self.course_iframe_src = ''        # the course page (GET /course) frames the tool here
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -154,6 +156,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._authenticate({key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()})
         if path == '/.well-known/openid-configuration':
             return self._json(200, self.platform.openid_configuration())
+        if path == '/lineitems':
+            if not (self._authorised(LINEITEM_SCOPE) or self._authorised(LINEITEM_SCOPE + '.readonly')):
+                return self._json(401, {'error': 'unauthorised'})
+            link = parse_qs(urlsplit(self.path).query).get('resource_link_id', [None])[0]
+            return self._json(200, [item for item in self.platform.lineitems if item.get('resourceLinkId') == link],
+                              'application/vnd.ims.lis.v2.lineitemcontainer+json')
         if path.startswith('/memberships'):
             if not self._authorised(NRPS_SCOPE):
                 return self._json(401, {'error': 'unauthorised'})
@@ -179,6 +187,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._json(200, self.platform.consumer.access_token(form))
             except Exception as error:  # noqa: BLE001 - the consumer refuses with various exceptions
                 return self._json(400, {'error': 'invalid_client', 'error_description': repr(error)})
+        if path == '/lineitems':
+            if not self._authorised(LINEITEM_SCOPE):
+                return self._json(401, {'error': 'unauthorised'})
+            item = {**json.loads(body), 'id': self.platform.lineitem(f'created-{len(self.platform.lineitems) + 1}')}
+            self.platform.lineitems.append(item)
+            return self._json(201, item, 'application/vnd.ims.lis.v2.lineitem+json')
         if path.startswith('/lineitems/') and path.endswith('/scores'):
             if not self._authorised(SCORE_SCOPE):
                 return self._json(401, {'error': 'unauthorised'})

@@ -135,3 +135,30 @@ def test_a_link_without_a_line_item_sends_no_score(tool, platform):
 @pytest.mark.parametrize('attempts, delay', [(1, 30), (2, 60), (5, 480), (30, 6 * 3600)])
 def test_back_off_doubles_up_to_six_hours(attempts, delay):
     assert retry_delay(attempts) == delay
+
+
+def test_a_link_launched_without_a_line_item_gets_one_created_once(tool, platform):
+    page = tool.launch(lineitem=False, create_lineitems=True)
+    assert page.status_code == 200
+    [created] = platform.lineitems
+    assert (created['resourceLinkId'], created['resourceId'], created['scoreMaximum']) == ('link-1', 'benefits', 1.0)
+    assert created['label'] == 'Benefits exercise'
+    tool.launch(lineitem=False, create_lineitems=True, sub='learner-2')
+    assert len(platform.lineitems) == 1  # remembered for the link
+    play_to_best_ending(tool.client, page)
+    assert [score['lineitem'] for score in platform.scores] == ['/lineitems/created-1']
+
+
+def test_an_existing_line_item_is_found_by_resource_link(tool, platform):
+    platform.lineitems = [{'id': platform.lineitem('existing-7'), 'resourceLinkId': 'link-1', 'scoreMaximum': 10}]
+    page = tool.launch(lineitem=False)  # read-only line item scope
+    play_to_best_ending(tool.client, page)
+    assert [score['lineitem'] for score in platform.scores] == ['/lineitems/existing-7']
+    assert len(platform.lineitems) == 1
+
+
+def test_no_line_item_and_no_right_to_create_one_still_launches(tool, platform):
+    page = tool.launch(lineitem=False)
+    assert page.status_code == 200
+    play_to_best_ending(tool.client, page)
+    assert platform.scores == [] and platform.lineitems == []
