@@ -110,11 +110,13 @@ class Launch:
 
 def validate_id_token(token: str, *, registrations: Callable[[str], list[Registration]],
                       keys: PlatformKeys, expected_nonce: str,
-                      use_nonce: Callable[[str, str, int], bool], now: float | None = None) -> Launch:
+                      use_nonce: Callable[[str, str, int], bool], login_target_link_uri: str = '',
+                      now: float | None = None) -> Launch:
     """Check ``token`` and return the launch; raise an ``LtiError`` saying why it is refused.
 
     ``registrations(issuer)`` lists what we registered for an issuer; ``use_nonce(issuer, nonce,
-    exp)`` records a nonce and answers False if it was already used (single use everywhere).
+    exp)`` records a nonce and answers False if it was already used (single use everywhere);
+    ``login_target_link_uri``, when given, must equal the token's (LTI Core 5.1.1, 5.3.5).
     """
     now = time.time() if now is None else now
     try:
@@ -138,6 +140,9 @@ def validate_id_token(token: str, *, registrations: Callable[[str], list[Registr
     _check_times(verified, now)
     _check_nonce(verified, expected_nonce, use_nonce)
     _check_lti_claims(verified, registration)
+    if login_target_link_uri and verified[c.TARGET_LINK_URI] != login_target_link_uri:
+        raise InvalidLaunch(f'target_link_uri {verified[c.TARGET_LINK_URI]!r} is not the one of the login request '
+                            f'({login_target_link_uri!r})')
     return Launch(registration=registration, claims=verified)
 
 

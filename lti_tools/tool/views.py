@@ -181,7 +181,8 @@ def launch(request, slug=None):
         raise StateMismatch('the state cookie does not match the state')
     message = validate_id_token(request.POST['id_token'], registrations=store.registrations,
                                 keys=store.platform_keys(), expected_nonce=login_state.nonce,
-                                use_nonce=store.use_nonce)
+                                use_nonce=store.use_nonce,
+                                login_target_link_uri=login_state.params.get('target_link_uri', ''))
     if (message.registration.issuer, message.registration.client_id) != \
             (login_state.platform.issuer, login_state.platform.client_id):
         raise StateMismatch('the id_token comes from another platform than the login')

@@ -104,7 +104,7 @@ class Tool:
 
     def launch(self, mutate=None, headers=None, key_pem=None, **message_options):
         """Login, then post an id_token built from the platform's claims (``mutate`` edits them)."""
-        auth = self.login()
+        auth = self.login(target_link_uri=message_options.get('target', EXERCISE_URL))
         message = self.message(auth['nonce'], **message_options)
         if mutate:
             mutate(message)

@@ -16,7 +16,7 @@ from .platform import CLIENT_ID
 def deep_linking_launch(tool, platform, role='instructor', locale=None, accept_multiple=True):
     consumer = platform.consumer
     consumer.enable_deep_linking('http://testserver/lti/launch/', f'{platform.url}/deep-link-return')
-    auth = tool.login()
+    auth = tool.login(target_link_uri='http://testserver/lti/launch/')
     consumer.extra_claims, consumer.lti_claim_custom_parameters = {}, None
     consumer.set_user_data('teacher-1', role, full_name='Alan Turing')
     message = consumer.get_lti_launch_message(include_extra_claims=False, target_link_uri='http://testserver/lti/launch/',

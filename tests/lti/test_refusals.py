@@ -70,6 +70,8 @@ BAD_PAYLOADS = {
     'unregistered issuer': ({'mutate': put(iss='https://unknown.example.org')}, 403, 'is not registered'),
     'signed with another key': ({'key_pem': new_rsa_pem()}, 400, 'Signature verification failed'),
     'target link uri missing': ({'mutate': drop(c.TARGET_LINK_URI)}, 400, 'target_link_uri'),
+    'target link uri not the login\'s': ({'mutate': claim(c.TARGET_LINK_URI, 'http://testserver/lti/launch/x/')},
+                                        400, 'is not the one of the login request'),
 }
 
 
