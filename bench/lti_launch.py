@@ -30,10 +30,10 @@ def main(argv=None):
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from lti_tools.lti1p3.launch import Registration, validate_id_token
+    from lti_tools.lti1p3.launch import validate_id_token
     from lti_tools.tool import catalogue, store
     from tests.lti.conftest import Tool, choose
-    from tests.lti.platform import CLIENT_ID, DEPLOYMENT_ID, Platform
+    from tests.lti.platform import Platform
     from tests.scenario.support import small_scenario
 
     setup_test_environment()
@@ -46,10 +46,7 @@ def main(argv=None):
     catalogue.clear_cache()
     platform = Platform()
     try:
-        store.save_registration(Registration(
-            issuer=platform.issuer, client_id=CLIENT_ID, keyset_url=f'{platform.url}/jwks',
-            auth_login_url=f'{platform.url}/auth', auth_token_url=f'{platform.url}/token',
-            deployment_ids=frozenset({DEPLOYMENT_ID})))
+        store.save_registration(platform.registration())
         tool = Tool(Client(), platform)
         keys = store.platform_keys()
         validation, launches, actions = [], [], []

@@ -12,7 +12,6 @@ import pytest
 from django.core.cache import cache
 
 from lti_tools.lti1p3 import claims as c
-from lti_tools.lti1p3.launch import Registration
 from lti_tools.tool import catalogue
 from lti_tools.tool.store import save_registration
 from tests.scenario.support import small_scenario
@@ -48,10 +47,7 @@ def tool(settings, db, client, platform, content_dir):
     settings.LTI_JWKS_MIN_REFETCH_SECONDS = 0
     cache.clear()
     catalogue.clear_cache()
-    save_registration(Registration(
-        issuer=platform.issuer, client_id=CLIENT_ID, keyset_url=f'{platform.url}/jwks',
-        auth_login_url=f'{platform.url}/auth', auth_token_url=f'{platform.url}/token',
-        deployment_ids=frozenset({DEPLOYMENT_ID})), 'Harness')
+    save_registration(platform.registration(), 'Harness')
     yield Tool(client, platform)
     cache.clear()
 

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from lti_consumer.lti_1p3.consumer import LtiAdvantageConsumer
 from lti_consumer.lti_1p3.key_handlers import PlatformKeyHandler
 
+from lti_tools.lti1p3.launch import Registration
+
 CLIENT_ID = 'magix-tool-client'
 DEPLOYMENT_ID = 'deployment-1'
 TOOL_LAUNCH = 'http://testserver/lti/launch/'
@@ -78,6 +80,12 @@ class Platform:
                           headers={'kid': self.kid} if headers is None else headers)
 
     # --- the HTTP side ---------------------------------------------------------------------------------
+
+    def registration(self) -> Registration:
+        """How the tool registers this platform (what an administrator types into ``register-platform``)."""
+        return Registration(issuer=self.issuer, client_id=CLIENT_ID, keyset_url=f'{self.url}/jwks',
+                            auth_login_url=f'{self.url}/auth', auth_token_url=f'{self.url}/token',
+                            deployment_ids=frozenset({DEPLOYMENT_ID}))
 
     def lineitem(self, name='1') -> str:
         return f'{self.url}/lineitems/{name}'

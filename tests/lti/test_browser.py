@@ -7,38 +7,18 @@ window's launch passes.
 """
 from __future__ import annotations
 
-import os
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
 from lti_consumer.data import Lti1p3LaunchData
 
-from lti_tools.lti1p3.launch import Registration
 from lti_tools.tool import catalogue
 from lti_tools.tool.store import save_registration
 
-from .platform import CLIENT_ID, DEPLOYMENT_ID
 
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason='needs the system Chromium (apt-get install chromium); '
-                                                 '.ci/run installs it'),
-]
-CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')  # Playwright's loop shares the thread
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+# The Chromium fixture and marks of the scenario browser tests (skipped where Chromium is absent).
+from tests.scenario.test_browser import browser, pytestmark  # noqa: E402,F401
 
 
 @pytest.fixture
@@ -49,10 +29,7 @@ def course_page(live_server, transactional_db, platform, content_dir, settings):
     cache.clear()
     catalogue.clear_cache()
     tool = live_server.url.replace('127.0.0.1', 'localhost')
-    save_registration(Registration(
-        issuer=platform.issuer, client_id=CLIENT_ID, keyset_url=f'{platform.url}/jwks',
-        auth_login_url=f'{platform.url}/auth', auth_token_url=f'{platform.url}/token',
-        deployment_ids=frozenset({DEPLOYMENT_ID})))
+    save_registration(platform.registration())
     consumer = platform.consumer
     consumer.launch_url = f'{tool}/lti/launch/benefits/'
     consumer.redirect_uris = [f'{tool}/lti/launch/']
