@@ -117,11 +117,13 @@ class ResourceLink(models.Model):
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE)
     deployment_id = models.CharField(max_length=255)
     resource_link_id = models.CharField(max_length=255)
-    scenario = models.CharField(max_length=100)
+    scenario = models.CharField(max_length=100, blank=True, help_text='Exercise slug; empty until an instructor chooses.')
     title = models.CharField(max_length=255, blank=True)
     context_id = models.CharField(max_length=255, blank=True)
     context_title = models.CharField(max_length=255, blank=True)
     lineitem_url = models.URLField(max_length=500, blank=True)
+    lineitems_url = models.URLField(max_length=500, blank=True, help_text='AGS line items of the context.')
+    ags_scopes = models.JSONField(default=list, blank=True, help_text='AGS scopes the platform granted.')
     memberships_url = models.URLField(max_length=500, blank=True)
 
     class Meta:

@@ -14,6 +14,7 @@ urlpatterns = [
     path('tool-configuration.json', views.tool_configuration, name='tool_configuration'),
     path('canvas.json', views.canvas_configuration, name='canvas_configuration'),
     path('deep-link/', views.deep_link_response, name='deep_link'),
+    path('choose/', views.choose, name='choose'),
     path('summary/<str:token>/', views.summary, name='summary'),
     re_path(r'^handler/(?P<token>[^/]+)/$', views.handler, name='handler_base'),
     re_path(r'^handler/(?P<token>[^/]+)/(?P<usage>[^/]+)/(?P<handler_name>[^/]+)/(?P<suffix>.*)$', views.handler,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from dataclasses import asdict
 from datetime import timedelta
 from http.cookies import Morsel
 from urllib.parse import urlencode, urlsplit
@@ -212,7 +213,7 @@ def chosen_exercise(message: Launch, slug: str | None, link: ResourceLink | None
 
 
 @transaction.atomic
-def record_launch(message: Launch, exercise: catalogue.Exercise) -> tuple[Learner, ResourceLink]:
+def record_launch(message: Launch, exercise: catalogue.Exercise | None) -> tuple[Learner, ResourceLink]:
     platform = store.platform_for(message.registration)
     learner, _created = Learner.objects.get_or_create(issuer=message.issuer, deployment_id=message.deployment_id,
                                                       subject=message.subject)
@@ -223,13 +224,16 @@ def record_launch(message: Launch, exercise: catalogue.Exercise) -> tuple[Learne
     learner.last_seen = timezone.now()
     learner.save()
     link, _created = ResourceLink.objects.get_or_create(
-        platform=platform, deployment_id=message.deployment_id, resource_link_id=message.resource_link['id'],
-        defaults={'scenario': exercise.slug})
-    link.scenario = exercise.slug
+        platform=platform, deployment_id=message.deployment_id, resource_link_id=message.resource_link['id'])
+    if exercise is not None:
+        link.scenario = exercise.slug
     link.title = str(message.resource_link.get('title') or '')[:255]
     link.context_id = str(message.context.get('id') or '')[:255]
     link.context_title = str(message.context.get('title') or '')[:255]
     link.lineitem_url = str(message.ags.get('lineitem') or link.lineitem_url)
+    link.lineitems_url = str(message.ags.get('lineitems') or link.lineitems_url)
+    scopes = message.ags.get('scope')
+    link.ags_scopes = [str(scope) for scope in scopes] if isinstance(scopes, list) else link.ags_scopes
     link.memberships_url = message.nrps_url or link.memberships_url
     link.save()
     Participation.objects.update_or_create(learner=learner, resource_link=link, defaults={
@@ -237,17 +241,16 @@ def record_launch(message: Launch, exercise: catalogue.Exercise) -> tuple[Learne
     return learner, link
 
 
-def discover_lineitem(message: Launch, link: ResourceLink, exercise: catalogue.Exercise):
+def discover_lineitem(link: ResourceLink, exercise: catalogue.Exercise):
     """A graded link launched without a ``lineitem``: find (or create) it once, through AGS.
 
     A failure only logs: the launch goes on, and the next launch tries again.
     """
-    lineitems, scopes = message.ags.get('lineitems'), message.ags.get('scope') or []
-    if link.lineitem_url or not lineitems or not exercise.graded or not isinstance(scopes, list):
+    if link.lineitem_url or not link.lineitems_url or not exercise.graded:
         return
     try:
         link.lineitem_url = store.service_client(link.platform).find_or_create_lineitem(
-            str(lineitems), scopes, resource_link_id=link.resource_link_id, resource_id=exercise.slug,
+            link.lineitems_url, link.ags_scopes, resource_link_id=link.resource_link_id, resource_id=exercise.slug,
             label=link.title or exercise.title, score_maximum=1.0)
     except LtiError as error:
         log.warning('no line item for %s: %s', link, error.detail)
@@ -256,15 +259,60 @@ def discover_lineitem(message: Launch, link: ResourceLink, exercise: catalogue.E
 
 
 def exercise_launch(request, message: Launch, language: str, slug: str | None) -> HttpResponse:
-    """Render the exercise with the scenario XBlock, as this learner (state resumes)."""
+    """Render the exercise with the scenario XBlock, as this learner (state resumes).
+
+    A link with no (or no longer offered) exercise: instructors choose one, learners are told.
+    """
     existing = ResourceLink.objects.filter(platform__issuer=message.issuer, deployment_id=message.deployment_id,
                                            resource_link_id=message.resource_link['id']).first()
-    exercise = chosen_exercise(message, slug, existing)
+    try:
+        exercise = chosen_exercise(message, slug, existing)
+    except ExerciseNotFound:
+        if not message.roles.is_teaching:
+            raise
+        exercise = None
     learner, link = record_launch(message, exercise)
-    discover_lineitem(message, link, exercise)
-    session = LaunchSession(learner=learner.pk, user_id=learner.anonymous_id, link=link.pk, exercise=exercise.slug,
-                            teaching=message.roles.is_teaching, language=language)
+    session = LaunchSession(learner=learner.pk, user_id=learner.anonymous_id, link=link.pk,
+                            exercise=exercise.slug if exercise else '', teaching=message.roles.is_teaching,
+                            language=language)
+    if exercise is None:
+        return exercise_picker(request, [('session', session.token())], reverse('lti_tool:choose'), multiple=False,
+                               status=200)
+    return open_exercise(request, session, link, exercise)
+
+
+def open_exercise(request, session: LaunchSession, link: ResourceLink, exercise: catalogue.Exercise) -> HttpResponse:
+    discover_lineitem(link, exercise)
     return render_exercise(request, session, exercise)
+
+
+def exercise_picker(request, hidden: list[tuple[str, str]], action: str, multiple: bool, status=200) -> HttpResponse:
+    """The catalogue as a form (titles in the current language), for deep linking or a bare link."""
+    language = translation.get_language() or ''
+    return render(request, 'lti_tool/pick_exercises.html', {
+        'exercises': [{'slug': exercise.slug, 'title': catalogue.localized_title(exercise, language),
+                       'graded': exercise.graded} for exercise in catalogue.exercises().values()],
+        'hidden': hidden, 'multiple': multiple, 'action': action,
+    }, status=status)
+
+
+@csrf_exempt
+@require_POST
+@lti_page
+def choose(request):
+    """An instructor binds a link that named no exercise to the one they chose."""
+    session = session_from(request.POST.get('session', ''))
+    if not session.teaching:
+        raise NotTeaching('only instructors choose the exercise of a link')
+    exercise = catalogue.exercises().get(request.POST.get('exercise', ''))
+    if exercise is None:
+        raise ExerciseNotFound(f'no exercise {request.POST.get("exercise")!r}')
+    translation.activate(session.language)
+    link = ResourceLink.objects.select_related('platform').get(pk=session.link)
+    link.scenario = exercise.slug
+    link.save(update_fields=['scenario'])
+    chosen = LaunchSession(**{**asdict(session), 'exercise': exercise.slug})
+    return open_exercise(request, chosen, link, exercise)
 
 
 def render_exercise(request, session: LaunchSession, exercise: catalogue.Exercise) -> HttpResponse:
@@ -367,17 +415,12 @@ def roster_rows(link: ResourceLink, rows: list[dict]) -> list[dict]:
 # --- deep linking -------------------------------------------------------------------------------------
 
 def deep_link_picker(request, message: Launch) -> HttpResponse:
-    """The instructor picks exercises from the catalogue (titles in the launch language)."""
+    """The instructor picks exercises from the catalogue for the platform to place."""
     if not message.roles.is_teaching:
         raise NotTeaching('deep linking request from a non-instructor')
     essentials = signing.dumps(deep_linking.request_essentials(message), salt=DEEP_LINK_SALT, compress=True)
-    settings_claim = message.deep_linking_settings
-    return render(request, 'lti_tool/deep_link.html', {
-        'exercises': [{'slug': exercise.slug, 'title': catalogue.localized_title(exercise, translation.get_language() or ''), 'graded': exercise.graded}
-                      for exercise in catalogue.exercises().values()],
-        'request_token': essentials, 'multiple': settings_claim.get('accept_multiple', True),
-        'action': reverse('lti_tool:deep_link'),
-    })
+    return exercise_picker(request, [('request', essentials)], reverse('lti_tool:deep_link'),
+                           multiple=message.deep_linking_settings.get('accept_multiple', True))
 
 
 @csrf_exempt

@@ -161,3 +161,30 @@ def test_the_shipped_scenarios_are_offered_and_launch(tool, platform, settings):
     response = tool.launch(target='http://testserver/lti/launch/eligibility/')
     assert response.status_code == 200, page_text(response)
     assert shipped['eligibility'].title in page_text(response)
+
+
+def test_an_instructor_chooses_the_exercise_of_a_bare_link_and_learners_get_it(tool, platform):
+    bare = 'http://testserver/lti/launch/'
+    learner_first = tool.launch(target=bare)
+    assert learner_first.status_code == 404 and 'not offered by the tool' in page_text(learner_first)
+    picker = tool.launch(target=bare, role='instructor', sub='teacher-1', lineitem=False, create_lineitems=True)
+    assert picker.status_code == 200 and 'Choose the exercise for this link' in page_text(picker)
+    html = picker.content.decode()
+    session = unescape(re.search(r'name="session" value="([^"]+)"', html)[1])
+    assert re.search(r'action="/lti/choose/"', html)
+    chosen = tool.client.post('/lti/choose/', {'session': session, 'exercise': 'benefits'})
+    assert chosen.status_code == 200 and 'Instructor preview' in page_text(chosen)
+    assert [item['resourceLinkId'] for item in platform.lineitems] == ['link-1']  # graded: line item created
+    learner = tool.launch(target=bare, lineitem=False, create_lineitems=True)
+    assert learner.status_code == 200 and 'Benefits pre-screening' in page_text(learner)
+    play_to_best_ending(tool.client, learner)
+    assert [score['lineitem'] for score in platform.scores] == ['/lineitems/created-1']
+
+
+def test_learners_cannot_choose_an_exercise(tool):
+    from lti_tools.tool.session import LaunchSession
+    forged = LaunchSession(learner=1, user_id='x', link=1, exercise='', teaching=False, language='en').token()
+    response = tool.client.post('/lti/choose/', {'session': forged, 'exercise': 'benefits'})
+    assert response.status_code == 403 and 'Only instructors' in page_text(response)
+    response = tool.client.post('/lti/choose/', {'session': 'forged', 'exercise': 'benefits'})
+    assert response.status_code == 403
