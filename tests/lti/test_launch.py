@@ -95,8 +95,14 @@ def test_full_oidc_flow_with_the_consumer_building_the_launch(tool, platform, se
 
 
 def test_the_ui_follows_the_launch_locale(tool):
-    french = page_text(tool.launch(locale='fr-FR'))
+    french_response = tool.launch(locale='fr-FR')
+    french = page_text(french_response)
     assert '<html lang="fr">' in french
+    assert 'Valider la décision' in french and 'Submit decision' not in french  # the block's own catalogue
+    answer = choose(tool.client, french_response, 'dpia')  # handler calls keep the launch's language
+    assert 'Valider la décision' in answer['html']
+    german = page_text(tool.launch(locale='de_AT', sub='learner-4'))
+    assert '<html lang="de">' in german and 'Entscheidung absenden' in german
     english = page_text(tool.launch(locale='en-GB', sub='learner-2'))
     assert '<html lang="en">' in english
     unknown = page_text(tool.launch(locale='tlh', sub='learner-3'))
