@@ -45,7 +45,7 @@ def response_claims(request: dict, items: list[LinkItem], message: str = '') -> 
     if 'ltiResourceLink' not in accepted:
         items = []
     claims = {
-        'iss': request['client_id'], 'aud': [request['issuer']], 'azp': request['client_id'],
+        'iss': request['client_id'], 'aud': request['issuer'], 'azp': request['client_id'],
         'nonce': secrets.token_urlsafe(16),
         c.MESSAGE_TYPE: c.DEEP_LINKING_RESPONSE, c.VERSION: c.LTI_VERSION,
         c.DEPLOYMENT_ID: request['deployment_id'],

@@ -54,7 +54,7 @@ def test_deep_linking_round_trip(tool, platform):
     assert graded['lineItem'] == {'scoreMaximum': 1.0, 'label': 'Benefits pre-screening', 'resourceId': 'benefits'}
     assert 'lineItem' not in practice
     claims = jwt.decode(token, options={'verify_signature': False})
-    assert claims['iss'] == CLIENT_ID and claims['aud'] == [platform.issuer]
+    assert claims['iss'] == CLIENT_ID and claims['aud'] == platform.issuer
     assert claims[c.MESSAGE_TYPE] == 'LtiDeepLinkingResponse' and claims[c.DL_DATA] == 'opaque-platform-data'
     assert claims[c.DEPLOYMENT_ID] == 'deployment-1'
     # The platform now launches the created link: our exercise opens.
