@@ -101,14 +101,24 @@ class RegisteredPlatform:
     name: str
 
 
+# Hosted Canvas serves each school's configuration from the school's domain, under one issuer.
+CLOUD_ISSUERS = frozenset({'https://canvas.instructure.com', 'https://canvas.beta.instructure.com',
+                           'https://canvas.test.instructure.com'})
+
+
 def register(openid_configuration_url: str, registration_token: str, configuration: dict,
-             session: requests.Session | None = None) -> RegisteredPlatform:
-    """Run the Dynamic Registration exchange; the caller stores the platform it returns."""
+             session: requests.Session | None = None, trusted_issuers=CLOUD_ISSUERS) -> RegisteredPlatform:
+    """Run the Dynamic Registration exchange; the caller stores the platform it returns.
+
+    The issuer must be on the configuration URL's host (or be a known cloud issuer), so a page
+    cannot register a platform under someone else's issuer.
+    """
     http = session or requests.Session()
     bearer = {'Authorization': f'Bearer {registration_token}'} if registration_token else {}
     platform = _json(http.get, openid_configuration_url, headers={'Accept': 'application/json', **bearer})
     issuer = platform.get('issuer')
-    if not isinstance(issuer, str) or not openid_configuration_url.startswith(issuer.rstrip('/')):
+    if not isinstance(issuer, str) or not (
+            urlsplit(issuer).netloc == urlsplit(openid_configuration_url).netloc or issuer in trusted_issuers):
         raise RegistrationError(f'issuer {issuer!r} does not match the configuration URL {openid_configuration_url}')
     for required in ('authorization_endpoint', 'token_endpoint', 'jwks_uri', 'registration_endpoint'):
         if not isinstance(platform.get(required), str):
