@@ -37,6 +37,7 @@ class ToolKey:
     def public_jwk(self) -> dict:
         private = serialization.load_pem_private_key(self.private_pem.encode(), password=None)
         jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
+        jwk.pop('key_ops', None)  # RFC 7517 4.3: 'use' and 'key_ops' should not both be given
         jwk.update(kid=self.kid, alg=ALGORITHM, use='sig')
         return jwk
 

@@ -26,6 +26,7 @@ def test_jwks_publishes_our_key_and_it_verifies_our_signatures(tool, client):
     keyset = client.get('/lti/jwks/').json()
     [jwk] = keyset['keys']
     assert (jwk['kty'], jwk['alg'], jwk['use']) == ('RSA', 'RS256', 'sig') and 'd' not in jwk
+    assert set(jwk) == {'kty', 'n', 'e', 'kid', 'alg', 'use'}
     token = sign({'hello': 'world'}, store.signing_key())
     assert jwt.get_unverified_header(token)['kid'] == jwk['kid']
     public = jwt.PyJWK.from_dict(jwk).key
