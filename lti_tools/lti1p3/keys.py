@@ -49,6 +49,28 @@ def new_key(now: float | None = None) -> ToolKey:
     return ToolKey(kid=uuid.uuid4().hex, private_pem=pem, created_at=time.time() if now is None else now)
 
 
+def seal(private_pem: str, passphrase: bytes) -> str:
+    """The key as encrypted PKCS#8, for storage (a database dump alone does not reveal it)."""
+    private = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    return private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.BestAvailableEncryption(passphrase)).decode()
+
+
+def unseal(stored_pem: str, passphrases: list[bytes]) -> str:
+    """The plain PEM of a stored key, trying each passphrase (current first, then fallbacks)."""
+    if 'ENCRYPTED' not in stored_pem.split('\n', 1)[0]:
+        return stored_pem
+    for passphrase in passphrases:
+        try:
+            private = serialization.load_pem_private_key(stored_pem.encode(), password=passphrase)
+        except ValueError:
+            continue
+        return private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption()).decode()
+    raise LookupError('no passphrase opens this stored key (was the secret key changed without a fallback?); '
+                      '`magix lti rotate-keys` makes a new one')
+
+
 def jwks(keys: list[ToolKey], now: float, grace_seconds: float = DEFAULT_GRACE_SECONDS) -> dict:
     """The public key set: the active key and retired keys still in their grace period."""
     return {'keys': [key.public_jwk() for key in sorted(keys, key=lambda k: k.created_at, reverse=True)

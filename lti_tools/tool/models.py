@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils import timezone
 
 from lti_tools.lti1p3 import keys
@@ -51,7 +53,7 @@ class Deployment(models.Model):
 
 
 class ToolKey(models.Model):
-    """One of our RSA signing keys; published until ``retired_at`` plus the grace period."""
+    """One of our RSA signing keys (stored encrypted); published until ``retired_at`` plus the grace period."""
 
     kid = models.CharField(max_length=64, unique=True)
     private_pem = models.TextField()
@@ -62,8 +64,16 @@ class ToolKey(models.Model):
         return self.kid
 
     def as_key(self) -> keys.ToolKey:
-        return keys.ToolKey(kid=self.kid, private_pem=self.private_pem, created_at=self.created_at.timestamp(),
+        return keys.ToolKey(kid=self.kid, private_pem=keys.unseal(self.private_pem, key_passphrases()),
+                            created_at=self.created_at.timestamp(),
                             retired_at=self.retired_at.timestamp() if self.retired_at else None)
+
+
+def key_passphrases() -> list[bytes]:
+    """Passphrases of our stored keys, derived from SECRET_KEY (then SECRET_KEY_FALLBACKS)."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, 'SECRET_KEY_FALLBACKS', [])]
+    return [salted_hmac('magix.lti.tool-key', 'passphrase', secret=secret, algorithm='sha256').hexdigest().encode()
+            for secret in secrets]
 
 
 class LoginState(models.Model):

@@ -1,6 +1,7 @@
 """The database and cache behind the protocol core: registrations, nonces, our keys, services."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
@@ -13,7 +14,9 @@ from lti_tools.lti1p3.launch import Registration
 from lti_tools.lti1p3.platform_keys import PlatformKeys
 from lti_tools.lti1p3.services import ServiceClient
 
-from .models import Deployment, Platform, ToolKey, UsedNonce
+from .models import Deployment, Platform, ToolKey, UsedNonce, key_passphrases
+
+log = logging.getLogger(__name__)
 
 
 def key_grace_seconds() -> float:
@@ -58,13 +61,19 @@ def rotate_keys() -> ToolKey:
     fresh = tool_keys.new_key()
     with transaction.atomic():
         ToolKey.objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
-        return ToolKey.objects.create(kid=fresh.kid, private_pem=fresh.private_pem)
+        return ToolKey.objects.create(kid=fresh.kid, private_pem=tool_keys.seal(fresh.private_pem, key_passphrases()[0]))
 
 
 def public_jwks() -> dict:
+    """Our published key set; a stored key that can no longer be opened is left out (and logged)."""
     signing_key()
-    return tool_keys.jwks([key.as_key() for key in ToolKey.objects.all()], timezone.now().timestamp(),
-                          key_grace_seconds())
+    readable = []
+    for stored in ToolKey.objects.all():
+        try:
+            readable.append(stored.as_key())
+        except LookupError as error:
+            log.error('tool key %s not published: %s', stored.kid, error)
+    return tool_keys.jwks(readable, timezone.now().timestamp(), key_grace_seconds())
 
 
 def service_client(platform: Platform) -> ServiceClient:

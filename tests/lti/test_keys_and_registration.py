@@ -142,3 +142,17 @@ def test_roles(roles, teaching):
 def test_scores_url_keeps_the_query_string():
     assert scores_url('https://lms.example.org/li/7?type=x') == 'https://lms.example.org/li/7/scores?type=x'
     assert scores_url('https://lms.example.org/li/7/') == 'https://lms.example.org/li/7/scores'
+
+
+def test_our_private_keys_are_stored_encrypted_and_survive_a_secret_key_rotation(tool, settings, client):
+    stored = ToolKey.objects.get()
+    assert stored.private_pem.startswith('-----BEGIN ENCRYPTED PRIVATE KEY-----')
+    kid = store.signing_key().kid
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = 'a-new-secret-key-for-this-host'
+    assert store.signing_key().kid == kid  # opened with the fallback
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(LookupError, match='no passphrase opens this stored key'):
+        store.signing_key()
+    store.rotate_keys()  # the way out: a new key, and the unreadable one is no longer published
+    assert [key['kid'] for key in client.get('/lti/jwks/').json()['keys']] == [store.signing_key().kid]
