@@ -1,8 +1,8 @@
 """The durable grade queue: scores wait in the database until the platform has them.
 
-``queue_result`` (connected to ``result_recorded``) stores one row per new grade; ``deliver_due`` posts what is
-due, claiming each row first so two workers never post the same score at once; a failure
-schedules the next try with exponential back-off. The launch host delivers right after the
+``queue_result`` (connected to ``result_recorded``) stores one row per new grade;
+``deliver_due`` posts what is due, claiming each row first so two workers never post the same
+score at once; a failure schedules the next try with exponential back-off. The launch host delivers right after the
 learner's request; ``magix lti process-grades`` (cron or a loop) retries the rest.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .runtime import exercise_result_key
 from .store import service_client
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 20            # about four days of back-off before an administrator must look
+MAX_ATTEMPTS = 20            # about three days of back-off before an administrator must look
 CLAIM_SECONDS = 120          # how long a worker owns a row it is posting
 
 
