@@ -26,10 +26,13 @@ setup(
                                     'lti_tools', 'lti_tools.*']),
     py_modules=['magix'],
     package_data={
-        'xblocks.scenario': package_data('xblocks.scenario', ['templates', 'static', 'translations', 'content']),
+        'xblocks.scenario': package_data('xblocks.scenario', ['templates', 'static', 'translations', 'content'])
+        + ['SCENARIO_FORMAT.md'],
         'xblocks.credentials': package_data('xblocks.credentials', ['templates', 'static', 'translations', 'content'])
         + ['PATHWAY_FORMAT.md'],
         'course_export': package_data('course_export', ['demo_course']) + ['README.md'],
+        'lti_tools': package_data('lti_tools', ['templates', 'locale']),
+        'lti_tools.tool': package_data('lti_tools.tool', ['templates', 'static']),
     },
     install_requires=[
         'XBlock==6.3.4',
