@@ -15,6 +15,7 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from .. import xml_safety
+from ..olx_content import element_xml
 from .model import BLOCK, COURSE, CREDENTIAL, MicroCredential, Organisation, Pathway, Programme, Requirement, Text
 from .problems import N_, PathwayError, Problem
 
@@ -83,10 +84,6 @@ def pathway_from_element(root: etree._Element) -> Pathway:
     if reader.problems:
         raise PathwayError(reader.problems)
     return pathway
-
-
-def element_xml(element: etree._Element) -> str:
-    return etree.tostring(element, encoding='unicode', with_tail=False)
 
 
 def canonical_xml(xml_text: str) -> str:

@@ -4,13 +4,16 @@ from __future__ import annotations
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 
+from ..olx_content import ChildContentOlxMixin
 from .loading import load_pathway, loader, shipped_pathways
-from .pathway_xml import canonical_xml, element_xml, find_pathway_element, parse_xml_text
+from .pathway_xml import canonical_xml
 from .problems import PathwayError
 
 
-class CredentialStudioMixin:
+class CredentialStudioMixin(ChildContentOlxMixin):
     """The pathway as readable XML validated on save, and a summary a course team checks it with."""
+
+    content_tag, content_field = 'pathway', 'pathway_xml'
 
     def describe(self, xml_text: str) -> dict:
         """Problems and summary figures of some pathway XML (saved or being edited)."""
@@ -74,20 +77,3 @@ class CredentialStudioMixin:
         """Validate XML being edited in Studio, without saving anything."""
         return self.describe(str(data.get('pathway_xml', '')))
 
-    # --- OLX: the pathway is readable child XML of the block, never a JSON blob -------------------
-
-    @classmethod
-    def parse_xml(cls, node, runtime, keys):
-        """XBlock's own OLX reading (attributes become fields), with ``<pathway>`` kept as XML text."""
-        pathway_node = node.find('pathway')
-        if pathway_node is not None:
-            node.remove(pathway_node)  # not a child block
-        block = super().parse_xml(node, runtime, keys)
-        if pathway_node is not None:
-            block.pathway_xml = element_xml(pathway_node)
-        return block
-
-    def add_xml_to_node(self, node):
-        super().add_xml_to_node(node)
-        node.attrib.pop('pathway_xml', None)
-        node.append(find_pathway_element(parse_xml_text(self.pathway_xml)))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import functools
 
-from lxml import etree
 from xblock.utils.resources import ResourceLoader
 
+from ..olx_content import element_xml
 from .model import Scenario
 from .olx import find_scenario_element, parse_xml_text, scenario_from_element
 from .problems import Problem, ScenarioError
@@ -28,6 +28,3 @@ def canonical_xml(xml_text: str) -> str:
     """The scenario element as lxml writes it, so export → import → export is byte-stable."""
     return element_xml(find_scenario_element(parse_xml_text(xml_text)))
 
-
-def element_xml(element: etree._Element) -> str:
-    return etree.tostring(element, encoding='unicode', with_tail=False)

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
-from xblock.fields import Scope
 
+from ..olx_content import ChildContentOlxMixin
 from . import diagram
 from .engine import best_score_description
-from .loading import canonical_xml, element_xml, load_scenario, loader
-from .olx import find_scenario_element, parse_xml_text
+from .loading import canonical_xml, load_scenario, loader
 from .problems import ScenarioError
 
 
-class ScenarioStudioMixin:
+class ScenarioStudioMixin(ChildContentOlxMixin):
     """Settings as a form, the scenario as readable XML validated on save, and an SVG diagram."""
+
+    content_tag, content_field = 'scenario', 'scenario_xml'
 
     def diagram_labels(self):
         return {
@@ -113,22 +114,3 @@ class ScenarioStudioMixin:
         report = self.describe(str(data.get('scenario_xml', '')), str(data.get('scoring_mode', self.scoring_mode)),
                                'magix-studio')
         return report
-
-    # --- OLX: the scenario is readable child XML of the block, never a JSON blob -------------------
-
-    @classmethod
-    def parse_xml(cls, node, runtime, keys):
-        block = runtime.construct_xblock_from_class(cls, keys)
-        for name, value in node.items():
-            field = cls.fields.get(name)
-            if field is not None and field.scope == Scope.settings:
-                setattr(block, name, field.from_string(value))
-        scenario_node = node.find('scenario')
-        if scenario_node is not None:
-            block.scenario_xml = element_xml(scenario_node)
-        return block
-
-    def add_xml_to_node(self, node):
-        super().add_xml_to_node(node)
-        node.attrib.pop('scenario_xml', None)
-        node.append(find_scenario_element(parse_xml_text(self.scenario_xml)))
