@@ -5,6 +5,7 @@ the previous key can still verify what we signed just before a rotation.
 """
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import time
@@ -35,8 +36,7 @@ class ToolKey:
         return self.retired_at is None or now < self.retired_at + grace_seconds
 
     def public_jwk(self) -> dict:
-        private = serialization.load_pem_private_key(self.private_pem.encode(), password=None)
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private_key(self.private_pem).public_key()))
         jwk.pop('key_ops', None)  # RFC 7517 4.3: 'use' and 'key_ops' should not both be given
         jwk.update(kid=self.kid, alg=ALGORITHM, use='sig')
         return jwk
@@ -49,6 +49,12 @@ def new_key(now: float | None = None) -> ToolKey:
     return ToolKey(kid=uuid.uuid4().hex, private_pem=pem, created_at=time.time() if now is None else now)
 
 
+@functools.lru_cache(maxsize=32)
+def private_key(private_pem: str) -> rsa.RSAPrivateKey:
+    """The loaded key, once per process: loading checks the RSA key (tens of ms each time)."""
+    return serialization.load_pem_private_key(private_pem.encode(), password=None)
+
+
 def seal(private_pem: str, passphrase: bytes) -> str:
     """The key as encrypted PKCS#8, for storage (a database dump alone does not reveal it)."""
     private = serialization.load_pem_private_key(private_pem.encode(), password=None)
@@ -58,6 +64,12 @@ def seal(private_pem: str, passphrase: bytes) -> str:
 
 def unseal(stored_pem: str, passphrases: list[bytes]) -> str:
     """The plain PEM of a stored key, trying each passphrase (current first, then fallbacks)."""
+    return _unseal(stored_pem, tuple(passphrases))
+
+
+@functools.lru_cache(maxsize=32)
+def _unseal(stored_pem: str, passphrases: tuple[bytes, ...]) -> str:
+    """Decrypting is slow by design (key derivation): once per stored key and process."""
     if 'ENCRYPTED' not in stored_pem.split('\n', 1)[0]:
         return stored_pem
     for passphrase in passphrases:
@@ -89,4 +101,4 @@ def sign(claims: dict, key: ToolKey, lifetime: int = 300, now: float | None = No
     """A JWT signed RS256 with ``kid`` in the header; ``iat``, ``exp`` and ``jti`` are added."""
     issued = int(time.time() if now is None else now)
     payload = {'iat': issued, 'exp': issued + lifetime, 'jti': secrets.token_urlsafe(16), **claims}
-    return jwt.encode(payload, key.private_pem, algorithm=ALGORITHM, headers={'kid': key.kid})
+    return jwt.encode(payload, private_key(key.private_pem), algorithm=ALGORITHM, headers={'kid': key.kid})
