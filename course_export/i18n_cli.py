@@ -1,9 +1,10 @@
 """``magix i18n``: the course-content translation round trip (extract, update, status, XLIFF)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from . import catalogue, xliff
+from . import catalogue, qa, tmx, xliff
 from .cli_options import add_catalogue_argument, add_source_arguments, fail, source_tree
 from .olx import CourseError
 from .units import extract, source_translations
@@ -25,8 +26,24 @@ def add_arguments(parser) -> None:
     add_catalogue_argument(sub)
     sub.add_argument('--lang', required=True)
     sub.add_argument('--output', type=Path, required=True)
+    sub = actions.add_parser('check', help='QA of one language: markup, placeholders, URLs, numbers, glossary')
+    add_catalogue_argument(sub)
+    sub.add_argument('--lang', required=True)
+    sub.add_argument('--glossary', type=Path, help='CSV or TBX glossary (default: <catalogues>/glossary/<lang>.csv)')
+    sub.add_argument('--warnings', action='store_true', help='list warnings too (they never fail the check)')
+    sub = actions.add_parser('export-tmx', help='write the translated units of one language as TMX 1.4')
+    add_catalogue_argument(sub)
+    sub.add_argument('--lang', required=True)
+    sub.add_argument('--output', type=Path, required=True)
+    sub = actions.add_parser('fill-from-tmx', help='pre-fill new or changed units of <lang>.po from a TMX')
+    add_catalogue_argument(sub)
+    sub.add_argument('--lang', required=True)
+    sub.add_argument('--min-match', type=int, default=tmx.FUZZY_THRESHOLD, metavar='PERCENT',
+                     help=f'lowest similarity offered as a fuzzy match (default {tmx.FUZZY_THRESHOLD})')
+    sub.add_argument('file', type=Path)
     sub = actions.add_parser('import-xliff', help='read translations from an XLIFF 1.2 file into <lang>.po')
     add_catalogue_argument(sub)
+    sub.add_argument('--lang', help='refuse the file unless it is for this language')
     sub.add_argument('file', type=Path)
 
 
@@ -116,16 +133,60 @@ def do_import_xliff(args) -> int:
         path = args.catalogues / f'{language}.po'
         return catalogue.merge(pot, catalogue.load(path) if path.exists() else catalogue.new_catalogue(language))
 
-    po, report = xliff.import_file(args.file, po_for)
+    po, report = xliff.import_file(args.file, po_for, args.lang)
+    if report.errors:
+        for key, message in report.errors:
+            print(f'  {key or args.file}: {message}', file=sys.stderr)
+        return fail(f'{args.file}: {len(report.errors)} unit(s) cannot be imported; nothing was written.')
     catalogue.save(po, args.catalogues / f'{report.language}.po')
     print(f'{report.language}: {report.updated} updated, {report.unchanged} unchanged, '
-          f'{len(report.outdated)} skipped (English changed since the export), {len(report.unknown)} unknown keys')
+          f'{len(report.outdated)} skipped (English changed since the export)')
     for key in report.outdated:
         print(f'  outdated: {key}')
-    for key in report.unknown:
-        print(f'  unknown: {key}')
     return 0
 
 
-ACTIONS = {'extract': do_extract, 'update': do_update, 'status': do_status,
+def language_catalogue(args, language):
+    """``<lang>.po`` brought up to date with the template (a new language starts empty)."""
+    path = args.catalogues / f'{language}.po'
+    return catalogue.merge(load_template(args), catalogue.load(path) if path.exists()
+                           else catalogue.new_catalogue(language))
+
+
+def do_check(args) -> int:
+    glossary = args.glossary or args.catalogues / 'glossary' / f'{args.lang}.csv'
+    terms = qa.load_glossary(glossary)
+    findings = qa.check_catalogue(language_catalogue(args, args.lang), terms)
+    errors = [finding for finding in findings if finding.severity == qa.ERROR]
+    warnings = [finding for finding in findings if finding.severity == qa.WARNING]
+    for finding in errors + (warnings if args.warnings else []):
+        print(finding)
+    print(f'{args.lang}: {len(errors)} errors, {len(warnings)} warnings '
+          f'({len(terms)} glossary terms from {glossary if terms else "no glossary"})')
+    return 1 if errors else 0
+
+
+def do_export_tmx(args) -> int:
+    po = language_catalogue(args, args.lang)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    data = tmx.export(po, args.lang)
+    args.output.write_bytes(data)
+    print(f'{args.output}: {data.count(b"<tu ")} translation units en -> {args.lang}')
+    return 0
+
+
+def do_fill_from_tmx(args) -> int:
+    memory = tmx.read(args.file.read_bytes(), args.lang)
+    po = language_catalogue(args, args.lang)
+    report = tmx.prefill(po, memory, args.min_match)
+    catalogue.save(po, args.catalogues / f'{args.lang}.po')
+    print(f'{args.lang}: {len(report.exact)} exact matches filled, {len(report.fuzzy)} fuzzy matches '
+          f'filled and marked fuzzy for review ({len(memory.segments)} segments in {args.file})')
+    for key, score, _ in report.fuzzy:
+        print(f'  fuzzy {score}%: {key}')
+    return 0
+
+
+ACTIONS = {'check': do_check, 'export-tmx': do_export_tmx, 'fill-from-tmx': do_fill_from_tmx,
+           'extract': do_extract, 'update': do_update, 'status': do_status,
            'export-xliff': do_export_xliff, 'import-xliff': do_import_xliff}
