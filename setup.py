@@ -66,6 +66,9 @@ setup(
             'pyshacl==0.40.1',
             'rdflib==7.6.0',
             'olxcleaner==0.3.0',
+            'rapidfuzz==3.14.6',
+            # a real CAT-side library reads and writes our XLIFF, PO and TMX in the tests
+            'translate-toolkit==3.20.4',
             'playwright==1.65.2',
             # the production settings are tested too (parsing only: no server needed)
             'dj-database-url==3.1.2',
@@ -74,6 +77,7 @@ setup(
         # `magix course check` / `magix course build`: olxcleaner validates course archives.
         'course': [
             'olxcleaner==0.3.0',
+            'rapidfuzz==3.14.6',  # fuzzy matches from a translation memory (magix i18n fill-from-tmx)
         ],
         # `make bench`: the peers our benchmarks compare against (installed in .venv-bench only).
         'bench': [

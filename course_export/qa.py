@@ -99,7 +99,7 @@ def _numbers(text: str) -> set[str]:
 
 
 def _urls(pieces) -> list[str]:
-    found = URL.findall(inline.plain_text(pieces))
+    found = [url.rstrip('.,;:!?') for url in URL.findall(inline.plain_text(pieces))]
     for code in inline.codes(pieces):
         found += re.findall(r'''(?:href|src)\s*=\s*["']([^"']+)["']''', code.native)
     return sorted(found)
@@ -140,7 +140,7 @@ def check_entry(entry: polib.POEntry, terms: list[Term]) -> list[Finding]:
     if _urls(source) != _urls(target):
         report(ERROR, 'urls', f'the English links to {", ".join(_urls(source)) or "nothing"}; the translation to '
                               f'{", ".join(_urls(target)) or "nothing"}')
-    source_text, target_text = inline.plain_text(source), inline.plain_text(target)
+    source_text, target_text = (URL.sub(' ', inline.plain_text(pieces)) for pieces in (source, target))
     if _numbers(source_text) != _numbers(target_text):
         report(WARNING, 'numbers', f'the English has {", ".join(NUMBER.findall(source_text)) or "none"}; '
                                    f'the translation {", ".join(NUMBER.findall(target_text)) or "none"}')

@@ -80,7 +80,7 @@ def _primary(tag: str) -> str:
 def read(data: bytes, language: str) -> Memory:
     """The ``language`` translations of English segments in a TMX; refuses another language pair."""
     try:
-        root = xml_safety.parse_untrusted_xml(data, max_bytes=200 * 1024 * 1024)
+        root = xml_safety.parse_untrusted_xml(data, max_bytes=200 * 1024 * 1024, allow_dtd_reference=True)
     except xml_safety.UnsafeXML as error:
         raise CourseError(f'TMX file: {unsafe_xml_message(error)}') from None
     header = root.find('header')
@@ -126,7 +126,10 @@ class PrefillReport:
 
 def prefill(po: polib.POFile, memory: Memory, threshold: int = FUZZY_THRESHOLD) -> PrefillReport:
     """Untranslated and fuzzy units of ``po`` filled from ``memory`` (see the module docstring)."""
-    from rapidfuzz import fuzz, process
+    try:
+        from rapidfuzz import fuzz, process
+    except ImportError:
+        raise CourseError("Translation-memory matching needs rapidfuzz: pip install 'magix-openedx[course]'") from None
 
     report = PrefillReport()
     by_words = {}

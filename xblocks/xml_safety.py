@@ -26,8 +26,14 @@ def safe_parser() -> etree.XMLParser:
                            dtd_validation=False, huge_tree=False, remove_pis=True)
 
 
-def parse_untrusted_xml(xml_text: str | bytes, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
-    """Parse untrusted XML text into an element, refusing DTDs and oversized input."""
+def parse_untrusted_xml(xml_text: str | bytes, max_bytes: int = MAX_XML_BYTES,
+                        allow_dtd_reference: bool = False) -> etree._Element:
+    """Parse untrusted XML text into an element, refusing DTDs and oversized input.
+
+    ``allow_dtd_reference``: accept a DOCTYPE that only names an external DTD
+    (``<!DOCTYPE tmx SYSTEM "tmx14.dtd">``, as CAT tools write TMX) and declares nothing itself;
+    the DTD is never loaded.
+    """
     if isinstance(xml_text, str):
         xml_text = xml_text.encode('utf-8')
     if len(xml_text) > max_bytes:
@@ -39,6 +45,11 @@ def parse_untrusted_xml(xml_text: str | bytes, max_bytes: int = MAX_XML_BYTES) -
     except etree.XMLSyntaxError as error:
         line = error.lineno if error.lineno and error.lineno > 0 else None
         raise UnsafeXML(MALFORMED, {'error': error.msg}, line) from None
-    if root.getroottree().docinfo.doctype:
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype and not (allow_dtd_reference and _declares_nothing(docinfo.internalDTD)):
         raise UnsafeXML(DOCTYPE)
     return root
+
+
+def _declares_nothing(dtd) -> bool:
+    return dtd is None or not (list(dtd.iterentities()) or list(dtd.iterelements()))
