@@ -10,7 +10,8 @@ Per unit key, what would break the built course or mislead a learner:
 
 The glossary is ``translations/course/glossary/<lang>.csv`` (``source,target,note``; a target may
 list accepted forms separated by ``|``; an optional ``TBX`` file works too): where the English
-uses a term, the translation must use one of its forms.
+uses a term, the translation must use one of its forms (its words may be inflected: up to three more
+letters each, for plurals and agreement).
 """
 from __future__ import annotations
 
@@ -46,6 +47,16 @@ class Term:
     source: str
     targets: tuple
     pattern: re.Pattern
+
+    def used_in(self, folded_translation: str) -> bool:
+        """Whether one of the accepted forms is in the translation, inflected (plural, gender) or not."""
+        return any(_inflected(form).search(folded_translation) for form in self.targets)
+
+
+def _inflected(form: str) -> re.Pattern:
+    """A glossary form whose words may take up to three more letters: agent(s) conversationnel(s), variable(s)."""
+    words = [re.escape(word) + r'\w{0,3}' for word in _fold(form).split()]
+    return re.compile(r'(?<!\w)' + r'\s+'.join(words) + r'(?!\w)')
 
 
 def load_glossary(path: Path) -> list[Term]:
@@ -89,7 +100,9 @@ def _tbx_terms(path: Path) -> list[Term]:
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize('NFC', text).casefold()
+    """Case, Unicode form, apostrophes and spaces do not make a term different (l’IA = l'IA)."""
+    text = unicodedata.normalize('NFC', text).casefold().replace('\u2019', "'").replace('\u02bc', "'")
+    return re.sub(r'[\s\u00a0\u202f]+', ' ', text)
 
 
 def _numbers(text: str) -> set[str]:
@@ -148,7 +161,7 @@ def check_entry(entry: polib.POEntry, terms: list[Term]) -> list[Finding]:
         report(WARNING, 'same-as-source', 'the translation is the English text')
     folded = _fold(target_text)
     for term in terms:
-        if term.pattern.search(source_text) and not any(_fold(form) in folded for form in term.targets):
+        if term.pattern.search(source_text) and not term.used_in(folded):
             report(ERROR, 'glossary', f'"{term.source}" should be translated as '
                                       f'{" or ".join(repr(form) for form in term.targets)}')
     return found
