@@ -110,7 +110,10 @@ def _boxes(scenario: Scenario, labels: dict) -> dict[str, Box]:
             continue
         flags = []
         if node.is_ending:
-            flags.append(labels['ending'] + (f' · {node.score:g}' if node.score is not None else ''))
+            worth = [f'{node.score:g}'] if node.score is not None else []
+            worth += [f'≥{node.min_score:g}'] if node.min_score is not None else []
+            worth += [f'≤{node.max_score:g}'] if node.max_score is not None else []
+            flags.append(' · '.join([labels['ending']] + worth))
         if node.id == scenario.start:
             flags.append(labels['start'])
         kind = 'ending' if node.is_ending else 'step'
