@@ -13,19 +13,9 @@ from xblocks.scenario import engine
 from xblocks.scenario.loading import load_scenario
 from xblocks.scenario.olx import parse_scenario
 
-from .support import ScenarioTestRuntime, call, load, same_block_for, small_scenario
+from .support import call, same_block_for, small_scenario
 
 CONTENT = Path(__file__).resolve().parents[2] / 'xblocks' / 'scenario' / 'content'
-
-
-@pytest.fixture
-def runtime():
-    return ScenarioTestRuntime()
-
-
-@pytest.fixture
-def block(runtime):
-    return load(runtime, small_scenario())
 
 
 def play_path(scenario, option_ids):
