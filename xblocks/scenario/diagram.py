@@ -132,21 +132,23 @@ def _boxes(scenario: Scenario, labels: dict) -> dict[str, Box]:
 
 
 def _layout(scenario: Scenario, boxes: dict[str, Box], links: list[tuple[str, str]]):
-    """Place every box; returns {(source, target): [(rank, dummy x)]} and the layer bands.
+    """Place every box; returns the routes through layers, each box's layer band, the size, and loops.
 
     Each connected part of the graph is laid out on its own (the one with the start first) and
-    the parts are set side by side. Bands are {part-local rank: (top, bottom)} per box id.
+    the parts are set side by side. Once grandalf has ranked the nodes, the links that go back
+    up (loops) are known, and each box gets the rows of option numbers it needs before it is
+    placed. Routes are {(source, target): [((band top, band bottom), x of the edge's slot)]}.
     """
     reachable = reachable_from_start(scenario)
     vertices = {node_id: Vertex(node_id) for node_id in boxes}
     for node_id, vertex in vertices.items():
-        vertex.view = _View(boxes[node_id].w, boxes[node_id].h)
+        vertex.view = _View(boxes[node_id].w, 0)
     pairs = sorted({(a, b) for a, b in links if a != b})
     edges = {pair: Edge(vertices[pair[0]], vertices[pair[1]]) for pair in pairs}
     graph = Graph(list(vertices.values()), list(edges.values()))
     parts = sorted(graph.C, key=lambda part: (0 if any(v.data == scenario.start for v in part.sV) else 1,
                                               min(list(boxes).index(v.data) for v in part.sV)))
-    routes, band_of, offset, height = {}, {}, MARGIN, 0.0
+    layouts, rank = [], {}
     for part in parts:
         layout = SugiyamaLayout(part)
         layout.xspace, layout.yspace = X_SPACE, Y_SPACE
@@ -156,6 +158,17 @@ def _layout(scenario: Scenario, boxes: dict[str, Box], links: list[tuple[str, st
         ids = {v.data for v in part.sV}
         roots = [v for v in part.sV if v.data == scenario.start] if ids <= reachable else None
         layout.init_all(roots=roots)
+        rank.update((v.data, layout.grx[v].rank) for v in part.sV)
+        layouts.append(layout)
+    going_up = {(a, b) for a, b in links if a != b and rank[b] < rank[a]}
+    for node_id, box in boxes.items():
+        box.top_row = any(source == node_id for source, _ in going_up)
+        box.bottom_row = any(source == node_id and (source, target) not in going_up for source, target in links)
+        box.measure()
+        vertices[node_id].view.h = box.h
+
+    routes, band_of, offset, height = {}, {}, MARGIN, 0.0
+    for part, layout in zip(parts, layouts):
         layout.draw(3)
         for layer in layout.layers:
             _separate(sorted(layer, key=lambda v: layout.grx[v].pos))
@@ -165,23 +178,23 @@ def _layout(scenario: Scenario, boxes: dict[str, Box], links: list[tuple[str, st
         top = min(v.view.xy[1] - v.view.h / 2 for v in placed)
         shift_x, shift_y = offset - left, MARGIN - top
         bands = {}
-        for rank, layer in enumerate(layout.layers):
-            bands[rank] = (min(v.view.xy[1] - v.view.h / 2 for v in layer) + shift_y,
-                           max(v.view.xy[1] + v.view.h / 2 for v in layer) + shift_y)
+        for layer_rank, layer in enumerate(layout.layers):
+            bands[layer_rank] = (min(v.view.xy[1] - v.view.h / 2 for v in layer) + shift_y,
+                                 max(v.view.xy[1] + v.view.h / 2 for v in layer) + shift_y)
         for vertex in part.sV:
             box = boxes[vertex.data]
             box.xy = (vertex.view.xy[0] + shift_x, vertex.view.xy[1] + shift_y)
-            band_of[vertex.data] = bands[layout.grx[vertex].rank]
+            band_of[vertex.data] = bands[rank[vertex.data]]
             height = max(height, box.bottom)
         for pair, edge in edges.items():
             if edge not in part.sE:
                 continue
-            r0, r1 = layout.grx[vertices[pair[0]]].rank, layout.grx[vertices[pair[1]]].rank
+            r0, r1 = rank[pair[0]], rank[pair[1]]
             ctrl = layout.ctrls.get(edge, {})
             step = 1 if r1 > r0 else -1
-            routes[pair] = [(bands[rank], ctrl[rank].view.xy[0] + shift_x) for rank in range(r0 + step, r1, step)]
+            routes[pair] = [(bands[r], ctrl[r].view.xy[0] + shift_x) for r in range(r0 + step, r1, step)]
         offset += right - left + COMPONENT_GAP
-    return routes, band_of, offset - COMPONENT_GAP + MARGIN, height + MARGIN
+    return routes, band_of, (offset - COMPONENT_GAP + MARGIN, height + MARGIN), going_up
 
 
 def _separate(layer):
@@ -208,23 +221,8 @@ def render_svg(scenario: Scenario, labels: dict | None = None, id_prefix: str = 
     boxes = _boxes(scenario, labels)
     options = [(step, index, option) for step in scenario.steps
                for index, option in enumerate(step.options) if option.next]
-    # First pass: ranks decide which side each option leaves from (down, or up for loops back).
-    for box in boxes.values():
-        box.bottom_row = True
-        box.measure()
     links = [(step.id, option.next) for step, _, option in options]
-    routes, band_of, width, height = _layout(scenario, boxes, links)
-    going_up = {(step.id, option.next) for step, _, option in options
-                if option.next != step.id and boxes[option.next].xy[1] < boxes[step.id].xy[1]}
-    # Second pass, with the rows of option numbers where they are needed (the sizes change).
-    for box in boxes.values():
-        box.top_row = any(source == box.id for source, _ in going_up)
-        box.bottom_row = any(step.id == box.id and (step.id, option.next) not in going_up
-                             for step, _, option in options)
-        box.measure()
-    routes, band_of, width, height = _layout(scenario, boxes, links)
-    going_up = {(step.id, option.next) for step, _, option in options
-                if option.next != step.id and boxes[option.next].xy[1] < boxes[step.id].xy[1]}
+    routes, band_of, (width, height), going_up = _layout(scenario, boxes, links)
 
     # Where each connection meets each box: (box id, side) -> [(x it heads to, key)].
     sides: dict[tuple[str, str], list] = {}
