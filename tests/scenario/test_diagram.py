@@ -216,3 +216,35 @@ def test_rendered_text_fits_its_box_in_chromium():
             }''')
             assert escaping == [], (path.name, escaping)
         browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason='needs the system Chromium (apt-get install chromium); .ci/run installs it')
+@pytest.mark.parametrize('frame_width', [320, 760])
+def test_the_author_view_scrolls_inside_the_diagram_frame_not_the_page(frame_width):
+    """Studio shows the author view in a column about 760 px wide; phones are narrower still."""
+    from playwright.sync_api import sync_playwright
+
+    from .support import ScenarioTestRuntime, load
+    block = load(ScenarioTestRuntime(), (CONTENT / '01-eligibility.xml').read_text(encoding='utf-8'))
+    fragment = block.author_view()
+    html = (f'<!DOCTYPE html><html lang="en"><head><meta name="viewport" content="width=device-width">'
+            f'{fragment.head_html()}</head><body style="margin:0">{fragment.body_html()}</body></html>')
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=['--headless', '--no-sandbox'])
+        page = browser.new_page(viewport={'width': frame_width, 'height': 800})
+        page.set_content(html)
+        sizes = page.evaluate('''() => {
+            const frame = document.querySelector('.magix-diagram-frame');
+            const svg = frame.querySelector('svg');
+            return {page: document.documentElement.scrollWidth, frame: frame.clientWidth,
+                    content: frame.scrollWidth, svg: svg.getBoundingClientRect().width,
+                    drawn: Number(svg.getAttribute('width'))};
+        }''')
+        page.locator('.magix-diagram-frame').focus()  # reachable by keyboard, so it scrolls with arrow keys
+        page.keyboard.press('ArrowRight')
+        scrolled = page.evaluate("document.querySelector('.magix-diagram-frame').scrollLeft")
+        browser.close()
+    assert sizes['page'] <= frame_width, sizes                 # the page does not scroll sideways
+    assert sizes['svg'] == sizes['drawn'] > sizes['frame'], sizes  # drawn at full size, not shrunk
+    assert sizes['content'] >= sizes['drawn'] and scrolled > 0
