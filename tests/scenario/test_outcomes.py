@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from xblocks.scenario import engine
 from xblocks.scenario.loading import load_scenario
 from xblocks.scenario.olx import parse_scenario
 
-from .support import call, same_block_for, small_scenario
+from .support import call, load, same_block_for, small_scenario
 
 CONTENT = Path(__file__).resolve().parents[2] / 'xblocks' / 'scenario' / 'content'
 
@@ -194,3 +195,15 @@ def test_the_title_is_not_repeated_under_a_page_heading_that_says_it(block):
     assert block.student_view().content.count('Benefits pre-screening') == 1
     assert 'Benefits pre-screening' not in block.student_view({'page_title': 'Benefits pre-screening'}).content
     assert 'Benefits pre-screening' in block.student_view({'page_title': 'Unit 3'}).content
+
+
+# --- the course team's setting --------------------------------------------------------------------
+
+def test_the_minimum_is_a_studio_setting_kept_in_olx(runtime, block):
+    assert 'magix-studio-statistics_minimum' in block.studio_view().content
+    assert call(block, 'studio_submit', {'settings': {'statistics_minimum': -1}})['result'] == 'error'
+    assert call(block, 'studio_submit', {'settings': {'statistics_minimum': 3}})['result'] == 'success'
+    node = etree.Element('magix_scenario')
+    block.add_xml_to_node(node)
+    assert node.get('statistics_minimum') == '3'
+    assert load(runtime, etree.tostring(node, encoding='unicode')).statistics_minimum == 3
