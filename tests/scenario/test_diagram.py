@@ -248,3 +248,17 @@ def test_the_author_view_scrolls_inside_the_diagram_frame_not_the_page(frame_wid
     assert sizes['page'] <= frame_width, sizes                 # the page does not scroll sideways
     assert sizes['svg'] == sizes['drawn'] > sizes['frame'], sizes  # drawn at full size, not shrunk
     assert sizes['content'] >= sizes['drawn'] and scrolled > 0
+
+
+def test_a_scenario_too_large_to_lay_out_is_said_so_quickly():
+    """A Studio live check must not keep a worker busy laying out thousands of steps."""
+    count = diagram.MAX_DRAWN_NODES + 1
+    steps = tuple(Step(f's{i}', f'Step {i}', '', 'Q?', (Option('1', 'On', f's{i + 1}'), Option('2', 'Stop', 'end')))
+                  for i in range(count - 1))
+    scenario = Scenario(start='s0', nodes=steps[:-1] + (Step(f's{count - 2}', 'Last', '', 'Q?', (
+        Option('1', 'Stop', 'end'), Option('2', 'Stop too', 'end'))), Ending('end', 'The end', '')))
+    svg = etree.fromstring(diagram.render_svg(scenario, id_prefix='big').encode())
+    assert svg.findtext('svg:text', namespaces=NS) == f'Too many steps and endings to draw ({count}; at most {count - 1}).'
+    assert svg.get('aria-labelledby') == 'big-title big-desc'
+    smaller = Scenario(start='s0', nodes=scenario.nodes[-40:-1] + scenario.nodes[-1:])
+    assert 'Too many' not in diagram.render_svg(Scenario(start=smaller.nodes[0].id, nodes=smaller.nodes))

@@ -39,7 +39,11 @@ DEFAULT_LABELS = {
     'unreachable': 'unreachable',
     'dead_end': 'no ending reachable',
     'missing': 'missing: {id}',
+    'too_large': 'Too many steps and endings to draw ({count}; at most {limit}).',
 }
+# Layered layout time grows faster than the graph; a scenario larger than any course needs is
+# drawn as one line saying so instead of keeping a Studio worker busy for seconds.
+MAX_DRAWN_NODES = 100
 
 
 def shorten(text: str, length: int) -> str:
@@ -219,6 +223,8 @@ def render_svg(scenario: Scenario, labels: dict | None = None, id_prefix: str = 
     """The diagram as an SVG document string (accessible title and description included)."""
     labels = {**DEFAULT_LABELS, **(labels or {})}
     boxes = _boxes(scenario, labels)
+    if len(boxes) > MAX_DRAWN_NODES:
+        return _too_large(scenario, labels, id_prefix, len(boxes))
     options = [(step, index, option) for step in scenario.steps
                for index, option in enumerate(step.options) if option.next]
     links = [(step.id, option.next) for step, _, option in options]
@@ -319,6 +325,20 @@ def render_svg(scenario: Scenario, labels: dict | None = None, id_prefix: str = 
             label.set('class', 'option-number')
             group.append(label)
         nodes.append(group)
+    return etree.tostring(svg, encoding='unicode')
+
+
+def _too_large(scenario, labels, id_prefix, count):
+    """A one-line drawing saying the scenario is too large to lay out."""
+    message = labels['too_large'].format(count=count, limit=MAX_DRAWN_NODES)
+    width = round(2 * MARGIN + len(message) * TITLE_SIZE * EM_NORMAL)
+    svg = E.svg(E.title(labels['title'], id=f'{id_prefix}-title'),
+                E.desc(labels['summary'].format(steps=len(scenario.steps), endings=len(scenario.endings)),
+                       id=f'{id_prefix}-desc'),
+                _text(message, MARGIN, MARGIN + TITLE_SIZE, TITLE_SIZE, '#1a202c'),
+                width=str(width), height=str(2 * MARGIN + TITLE_SIZE), viewBox=f'0 0 {width} {2 * MARGIN + TITLE_SIZE}',
+                role='img', **{'aria-labelledby': f'{id_prefix}-title {id_prefix}-desc', 'class': 'magix-diagram',
+                               'font-family': FONT_FAMILY})
     return etree.tostring(svg, encoding='unicode')
 
 

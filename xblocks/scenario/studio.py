@@ -25,6 +25,7 @@ class ScenarioStudioMixin(ChildContentOlxMixin):
             'unreachable': self.gettext('unreachable'),
             'dead_end': self.gettext('no ending reachable'),
             'missing': self.gettext('missing: {id}'),
+            'too_large': self.gettext('Too many steps and endings to draw ({count}; at most {limit}).'),
         }
 
     def describe(self, xml_text: str, scoring_mode: str, prefix: str = 'magix-author') -> dict:
