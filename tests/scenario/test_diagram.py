@@ -262,3 +262,15 @@ def test_a_scenario_too_large_to_lay_out_is_said_so_quickly():
     assert svg.get('aria-labelledby') == 'big-title big-desc'
     smaller = Scenario(start='s0', nodes=scenario.nodes[-40:-1] + scenario.nodes[-1:])
     assert 'Too many' not in diagram.render_svg(Scenario(start=smaller.nodes[0].id, nodes=smaller.nodes))
+
+
+def test_the_author_view_gives_the_diagram_as_text_too():
+    """Whoever cannot see the drawing reads every step, its flags and where each option leads."""
+    from .support import ScenarioTestRuntime, load
+    block = load(ScenarioTestRuntime(), (CONTENT / '01-eligibility.xml').read_text(encoding='utf-8'))
+    html = block.author_view().content
+    text = etree.HTML(html).xpath('string(//details[@class="magix-diagram-text"])')
+    assert 'The diagram as text' in text
+    assert "The supplier's offer (the-offer): start" in ' '.join(text.split())
+    assert 'Decline: an algorithm has no place in benefit decisions → The backlog grows' in text
+    assert 'Process first, no model (no-ai): ending · ≥0.7' in ' '.join(text.split())

@@ -72,6 +72,7 @@ class Box:
         self.id, self.title, self.kind = node_id, title, kind
         self.lines = wrap(title, BOX_W - 2 * PAD, TITLE_SIZE, bold=True)
         self.subtitle = shorten(subtitle, chars_that_fit(BOX_W - 2 * PAD, ID_SIZE))
+        self.flags_text = flags
         self.flags = shorten(flags, chars_that_fit(BOX_W - 2 * PAD, FLAG_SIZE)) if flags else ''
         self.top_row = self.bottom_row = False  # rows of option numbers, set once edges are known
         self.w, self.h = BOX_W, 0
@@ -211,6 +212,20 @@ def _separate(layer):
         least = before.view.xy[0] + (before.view.w + after.view.w) / 2 + X_SPACE
         if after.view.xy[0] < least:
             after.view.xy = (least, after.view.xy[1])
+
+
+def outline(scenario: Scenario, labels: dict | None = None) -> list[dict]:
+    """The diagram as text, for whoever cannot see it: each node, its flags and where each option leads."""
+    labels = {**DEFAULT_LABELS, **(labels or {})}
+    boxes = _boxes(scenario, labels)
+    result = []
+    for box in boxes.values():
+        node = scenario.node(box.id)
+        options = [] if node is None or node.is_ending else [
+            {'number': index + 1, 'text': option.text, 'next': boxes[option.next].title if option.next in boxes
+             else option.next} for index, option in enumerate(node.options)]
+        result.append({'id': box.id, 'title': box.title, 'flags': box.flags_text, 'options': options})
+    return result
 
 
 def _ports(box: Box, side: str, wanted: list[tuple[float, object]]) -> dict[object, float]:
