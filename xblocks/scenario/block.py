@@ -206,8 +206,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
         endings = engine.shares(self.ending_tallies, scenario.endings)
         return {'steps': [self.shares_html(engine.choice_shares(self.tallies, step), step.title, for_staff=True)
                           for step in scenario.steps],
-                'endings': self.render_template('_shares.html', shares=endings, caption=self.gettext('Endings reached'),
-                                                total=sum(share['count'] for share in endings))}
+                'endings': self.shares_html(endings, self.gettext('Endings reached'), for_staff=True)}
 
     # --- learner handlers -------------------------------------------------------------------------
 
