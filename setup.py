@@ -46,6 +46,8 @@ setup(
         'cryptography==50.0.2',
         'jwcrypto==1.6.1',
         'requests==2.34.2',
+        # the scenario diagram's layered (Sugiyama) layout, pure Python
+        'grandalf>=0.8,<0.9',
     ],
     extras_require={
         # The embedded demo host: the xblock-sdk workbench under Django 5.2 LTS.
@@ -53,6 +55,16 @@ setup(
             'Django==5.2.19',
             'xblock-sdk==0.15.2',
             'openedx-django-pyfs==4.0.0',
+            # `magix credentials verify` checks the specifications in the demo too
+            'jsonschema==4.26.0',
+            'pyshacl==0.40.1',
+            'rdflib==7.6.0',
+        ],
+        # `magix credentials verify`: the OB 3.0 JSON Schema and EDC SHACL checkers.
+        'credentials': [
+            'jsonschema==4.26.0',
+            'pyshacl==0.40.1',
+            'rdflib==7.6.0',
         ],
         'test': [
             'Django==5.2.19',

@@ -24,7 +24,9 @@ def show_scenario(request, scenario_id, view_name='student_view', template='work
     except KeyError as error:
         raise Http404 from error
     block = MagixRuntime(student_id).get_block(scenario.usage_id)
-    fragment = block.render(view_name, {'activate_block_id': request.GET.get('activate_block_id')})
+    # page_title: the page's <h1> already shows it, so a block titled the same does not repeat it.
+    fragment = block.render(view_name, {'activate_block_id': request.GET.get('activate_block_id'),
+                                        'page_title': scenario.description})
     return render(request, template, {
         'scenario_id': scenario_id, 'scenario': scenario, 'block': block, 'body': fragment.body_html(),
         'head_html': fragment.head_html(), 'foot_html': fragment.foot_html(), 'student_id': student_id,

@@ -5,6 +5,7 @@ format checks) and the ELM v3 credential with the EDC SHACL shapes through pysha
 offline against ``../shared/specs``.
 """
 import base64
+import re
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -207,3 +208,50 @@ def test_verification_without_specification_files_still_checks_structure(key, pu
     assert report.exit_code == verification.INVALID
     assert 'the achievement states no ECTS credits (creditsAvailable)' in [message for _, message in report.problems]
     assert any('skipped' in check for check in report.checks)
+
+
+@needs_specs
+@pytest.mark.parametrize('fmt, checker', [('openbadge', 'jsonschema'), ('europass', 'pyshacl')])
+def test_cli_verify_with_a_checker_missing_exits_5_not_bad_signature(key, tmp_path, capsys, monkeypatch,
+                                                                       fmt, checker):
+    """A missing checker library is neither a bad signature (1) nor non-conformance (3): exit 5, UNCHECKED."""
+    key_path = _write_key(key, tmp_path / 'issuer.pem')
+    output = tmp_path / f'ana.{fmt}'
+    assert magix.main(['credentials', 'issue', 'eligibility', '--learner-name', 'Ana Andromeda',
+                       '--key', str(key_path), '--format', fmt, '-o', str(output)]) == 0
+    jwks = tmp_path / 'jwks.json'
+    jwks.write_text(json.dumps(key.jwks()))
+    command = ['credentials', 'verify', str(output), '--jwks', str(jwks), '--specs', str(SPECS)]
+    assert magix.main(command) == verification.OK  # the checkers are installed: the specification is checked
+    assert 'ok: conforms to' in capsys.readouterr().out
+    monkeypatch.setitem(__import__('sys').modules, checker, None)  # importing it now fails as if not installed
+    assert magix.main(command) == verification.CHECKER_MISSING
+    out = capsys.readouterr().out
+    assert f'the Python package {checker} is not installed' in out and out.strip().endswith('UNCHECKED')
+    assert 'ok: signature valid' in out
+    # a bad signature still wins over the missing checker
+    tampered = tmp_path / 'tampered'
+    tampered.write_text(output.read_text().replace('Ana Andromeda', 'Eve') if fmt == 'europass'
+                        else output.read_text()[:-4] + 'AAAA')
+    assert magix.main(command[:2] + [str(tampered)] + command[3:]) == verification.BAD_SIGNATURE
+
+
+def test_cli_verify_names_a_folder_that_is_not_the_specifications(key, tmp_path, capsys):
+    key_path = _write_key(key, tmp_path / 'issuer.pem')
+    assert magix.main(['credentials', 'issue', 'eligibility', '--learner-name', 'Ana', '--key', str(key_path),
+                       '-o', str(tmp_path / 'ana.jwt')]) == 0
+    assert magix.main(['credentials', 'verify', str(tmp_path / 'ana.jwt'), '--key', str(key_path),
+                       '--specs', str(tmp_path)]) == verification.UNREADABLE
+    assert 'is not a specification folder' in capsys.readouterr().err
+
+
+def test_the_demo_and_credentials_extras_install_the_specification_checkers():
+    """``make demo`` installs ``.[demo]``: ``verify --specs`` must find jsonschema and pyshacl there."""
+    from importlib.metadata import requires
+    wanted = {name: set() for name in ('jsonschema', 'pyshacl', 'rdflib')}
+    for requirement in requires('magix-openedx'):
+        name = re.split(r'[=<>!~;\[ ]', requirement, maxsplit=1)[0].lower()
+        extra = re.search(r'extra == "([a-z]+)"', requirement)
+        if name in wanted and extra:
+            wanted[name].add(extra.group(1))
+    assert all({'demo', 'credentials'} <= extras for extras in wanted.values()), wanted

@@ -65,3 +65,19 @@ def test_french_rendering(scenario_id):
     assert '<html lang="fr"' in html or 'lang="fr"' in html
     assert 'Soumettre' in html or 'Valider' in html, 'the French UI catalogue is compiled and used'
     assert 'Submit decision' not in html
+
+
+def test_the_page_heading_is_not_repeated_by_the_block_and_reload_keeps_the_consequence():
+    """Issue 11: the title appeared twice; a reload lost the consequence just shown."""
+    workbench_scenarios.get_scenarios()
+    workbench_scenarios.add_xml_scenario('magix-same-title', 'Benefits pre-screening', small_scenario())
+    try:
+        client = Client(enforce_csrf_checks=True)
+        html = page(client, 'magix-same-title')
+        body = html[html.index('<body'):]
+        assert len(re.findall(r'<h[1-6][^>]*>\s*Benefits pre-screening\s*</h[1-6]>', body)) == 1
+        assert post(client, handler_url(html, 'choose'), {'option': 'dpia'}).status_code == 200
+        again = page(Client(), 'magix-same-title')
+        assert 'SECRET-CONSEQUENCE-DPIA' in again and 'How do you run the pilot?' in again
+    finally:
+        workbench_scenarios.remove_scenario('magix-same-title')

@@ -3,7 +3,9 @@
 ``magix credentials verify FILE [--key PEM | --jwks FILE]`` checks signature, validity period,
 structure and (when the specification files are found) the OB 3.0 JSON Schema or the EDC
 SHACL shapes. Exit codes: 0 valid, 1 bad signature, 2 expired / not yet valid, 3 does not
-conform, 4 unreadable file or key. Without --key/--jwks the deployment's issuer key is used.
+conform, 4 unreadable file, key or specification folder, 5 the specification could not be
+checked because its checker (jsonschema, pyshacl) is not installed; the lowest code of the
+problems found wins. Without --key/--jwks the deployment's issuer key is used.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from .exports import FORMATS, signed_file
 from .keys import IssuerKeyError, load_issuer_key, load_or_create_issuer_key, load_verification_keys
 from .pathway_xml import parse_pathway
 from .problems import PathwayError
-from .specs import find_specs_dir
+from .specs import OB_SCHEMA, find_specs_dir
 from .validation import validate
 
 DEMO_PATHWAY = Path(__file__).parent / 'content' / 'aigov-pathway.xml'
@@ -73,6 +75,9 @@ def run_verify(args) -> int:
     except IssuerKeyError as error:
         print(f'INVALID: {error}', file=sys.stderr)
         return verification.UNREADABLE
+    if args.specs and not (Path(args.specs) / OB_SCHEMA).is_file():
+        print(f'INVALID: {args.specs} is not a specification folder (no {OB_SCHEMA})', file=sys.stderr)
+        return verification.UNREADABLE
     specs_dir = find_specs_dir(args.specs)
     report = verification.verify_text(text, keys, specs_dir, datetime.now(timezone.utc))
     print(f'{args.file}: {report.kind or "unknown format"}')
@@ -80,7 +85,7 @@ def run_verify(args) -> int:
         print(f'  ok: {check}')
     for _, problem in report.problems:
         print(f'  PROBLEM: {problem}')
-    print('VALID' if report.ok else 'INVALID')
+    print(report.verdict)
     return report.exit_code
 
 

@@ -14,7 +14,9 @@ from pathlib import Path
 from .signing import SignatureError, read_token, verify_token
 from . import specs
 
-OK, BAD_SIGNATURE, EXPIRED, INVALID, UNREADABLE = 0, 1, 2, 3, 4
+OK, BAD_SIGNATURE, EXPIRED, INVALID, UNREADABLE, CHECKER_MISSING = 0, 1, 2, 3, 4, 5
+# The Python package each specification check needs (the ``credentials`` extra installs them).
+CHECKERS = {'jsonschema': 'the OB 3.0 JSON Schema', 'pyshacl': 'the EDC SHACL shapes', 'rdflib': 'the EDC SHACL shapes'}
 OPEN_BADGE, EUROPEAN = 'Open Badges 3.0 AchievementCredential (VC-JWT)', 'ELM v3 European Digital Credential (JWS)'
 
 
@@ -35,6 +37,13 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def verdict(self) -> str:
+        """VALID, INVALID, or UNCHECKED when the only problem is a specification checker not installed."""
+        if self.ok:
+            return 'VALID'
+        return 'UNCHECKED' if self.exit_code == CHECKER_MISSING else 'INVALID'
 
 
 def _parse_time(value) -> datetime | None:
@@ -130,8 +139,15 @@ def verify_text(text: str, keys: list, specs_dir: Path | None = None, now: datet
     if specs_dir is None:
         report.checks.append('specification files not found: schema/SHACL check skipped')
         return report
-    errors = (specs.openbadges_schema_errors(credential, specs_dir) if report.kind == OPEN_BADGE
-              else specs.edc_shacl_violations(credential, specs_dir))
+    try:
+        errors = (specs.openbadges_schema_errors(credential, specs_dir) if report.kind == OPEN_BADGE
+                  else specs.edc_shacl_violations(credential, specs_dir))
+    except ImportError as error:
+        missing = (error.name or '').split('.')[0]
+        report.fail(CHECKER_MISSING, f'cannot check against {CHECKERS.get(missing, "the specification")}: '
+                                     f'the Python package {missing or error} is not installed '
+                                     '(pip install "magix-openedx[credentials]")')
+        return report
     for error in errors:
         report.fail(INVALID, f'specification: {error}')
     if not errors:

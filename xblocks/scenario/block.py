@@ -48,6 +48,11 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
                          help=_('Learners may take back a decision before they reach an ending.'))
     show_statistics = Boolean(display_name=_('Show how others chose'), default=True, scope=Scope.settings,
                               help=_('After each decision, show anonymous figures of how other participants chose.'))
+    statistics_minimum = Integer(display_name=_('Minimum answers before figures are shown'), default=5,
+                                 scope=Scope.settings, values={'min': 0},
+                                 help=_('Learners see how others chose at a decision only once this many '
+                                        'learners have answered it, so a small group cannot tell what one '
+                                        'person chose. Course staff always see the figures.'))
     scenario_xml = String(default=loader.load_unicode('templates/new_scenario.xml').strip(), scope=Scope.content,
                           help=_('The scenario as XML; stored as the <scenario> child of the block in OLX.'))
 
@@ -57,11 +62,20 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
     attempts_used = Integer(default=0, scope=Scope.user_state, help='Attempts that reached an ending.')
     past_attempts = List(default=[], scope=Scope.user_state, help='Earlier attempts, kept for the learner.')
     best_score = Float(default=None, scope=Scope.user_state, help='Best published grade, 0-1.')
+    last_outcome = Dict(default=None, scope=Scope.user_state,
+                        help='The choice whose consequence was shown last ({step, option}), shown again on reload.')
+    counted = Dict(default={}, scope=Scope.user_state,
+                   help='What this learner is counted for in the statistics: {step id: option id}.')
+    counted_ending = String(default=None, scope=Scope.user_state,
+                            help='The ending this learner is counted for in the statistics (latest reached).')
 
     tallies = Dict(default={}, scope=Scope.user_state_summary,
-                   help='Anonymous counts of choices: {step id: {option id: count}}.')
+                   help='Learners per option: {step id: {option id: learners}}, one per learner per step.')
+    ending_tallies = Dict(default={}, scope=Scope.user_state_summary,
+                          help='Learners per ending: {ending id: learners}, each counted for their latest ending.')
 
-    editable_fields = ('display_name', 'scoring_mode', 'weight', 'max_attempts', 'allow_undo', 'show_statistics')
+    editable_fields = ('display_name', 'scoring_mode', 'weight', 'max_attempts', 'allow_undo', 'show_statistics',
+                       'statistics_minimum')
 
     def __repr__(self):
         # XBlock's repr lists every field, the whole scenario and the learner's path included;
@@ -80,11 +94,13 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
     def playthrough(self) -> engine.Playthrough:
         return engine.Playthrough(current=self.current_node, history=list(self.history),
                                   reflections=dict(self.reflections), attempts_used=self.attempts_used,
-                                  past_attempts=list(self.past_attempts))
+                                  past_attempts=list(self.past_attempts), last_outcome=self.last_outcome,
+                                  counted=dict(self.counted), counted_ending=self.counted_ending)
 
     def save_playthrough(self, play: engine.Playthrough):
         self.current_node, self.history, self.reflections = play.current, play.history, play.reflections
         self.attempts_used, self.past_attempts = play.attempts_used, play.past_attempts
+        self.last_outcome, self.counted, self.counted_ending = play.last_outcome, play.counted, play.counted_ending
 
     def is_course_staff(self) -> bool:
         user_service = self.runtime.service(self, 'user')
@@ -111,13 +127,11 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
         elif status == engine.FINISHED:
             ending = play.ending(scenario)
             fraction = play.score(scenario, self.scoring_mode)
-            labels = {dimension.id: dimension.label for dimension in scenario.dimensions}
             context.update(
                 ending=ending, debrief=clean_html(ending.debrief), recap_html=self.recap_html(play),
                 score_percent=None if fraction is None else round(fraction * 100),
                 best_percent=None if self.best_score is None else round(self.best_score * 100),
-                dimensions=[{'label': labels.get(key, key), 'points': points}
-                            for key, points in play.dimension_points().items()],
+                dimensions=play.dimension_results(scenario),
                 attempts_left=(self.max_attempts - play.attempts_used) if self.max_attempts else None,
             )
         else:
@@ -127,15 +141,32 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
     def outcome_html(self, scenario, step, option_id, prefix):
         """The consequence and feedback of the option just chosen, and how others chose."""
         option = step.option(option_id)
+        shares_html = ''
+        if self.show_statistics:
+            shares = engine.choice_shares(self.tallies, step)
+            shares_html = self.shares_html(shares, step.question, for_staff=False)
         return self.render_template('outcome.html', prefix=prefix, step=step, option=option,
                            consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
-                           shares_html=self.shares_html(step, step.question) if self.show_statistics else '')
+                           shares_html=shares_html)
 
-    def shares_html(self, step, caption):
-        """An accessible bar chart (a table with text figures) of the anonymous choice tallies."""
-        shares = engine.choice_shares(self.tallies, step)
-        return self.render_template('_shares.html', shares=shares, caption=caption,
-                           total=sum(share['count'] for share in shares))
+    def last_outcome_html(self, scenario, play, prefix):
+        """After a reload, the consequence the learner was last shown (if the step still offers it)."""
+        if not play.last_outcome or play.status(scenario) not in (engine.IN_PROGRESS, engine.FINISHED):
+            return ''
+        step = scenario.node(play.last_outcome.get('step'))
+        if step is None or step.is_ending or step.option(play.last_outcome.get('option')) is None:
+            return ''
+        return self.outcome_html(scenario, step, play.last_outcome['option'], prefix)
+
+    def shares_html(self, shares, caption, for_staff):
+        """An accessible bar chart (a table with text figures) of learners per option or ending.
+
+        Learners see it only once ``statistics_minimum`` learners are counted; course staff always.
+        """
+        total = sum(share['count'] for share in shares)
+        if not for_staff and total < self.statistics_minimum:
+            return self.render_template('_shares_pending.html', minimum=self.statistics_minimum)
+        return self.render_template('_shares.html', shares=shares, caption=caption, total=total)
 
     def recap_html(self, play):
         recap = [{'title': entry['title'], 'question': entry['question'], 'choice': entry['text'],
@@ -153,7 +184,9 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
         html = self.render_template(
             'student.html', prefix=prefix, block=self, scenario=scenario,
             introduction=clean_html(scenario.introduction),
-            panel_html=self.panel_html(scenario, play, prefix), staff_stats=staff_stats)
+            panel_html=self.panel_html(scenario, play, prefix), staff_stats=staff_stats,
+            outcome_html=self.last_outcome_html(scenario, play, prefix),
+            show_title=(context or {}).get('page_title') != self.display_name)
         fragment = Fragment(html)
         fragment.add_css(loader.load_unicode('static/css/scenario.css'))
         fragment.add_javascript(loader.load_unicode('static/js/scenario.js'))
@@ -169,7 +202,11 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
         return Fragment(self.render_template('broken.html', block=self, problems=error.render(self.gettext)))
 
     def staff_statistics(self, scenario):
-        return [self.shares_html(step, step.title) for step in scenario.steps]
+        """Learners per option at every step, and learners per ending (latest ending reached)."""
+        endings = engine.shares(self.ending_tallies, scenario.endings)
+        return {'steps': [self.shares_html(engine.choice_shares(self.tallies, step), step.title, for_staff=True)
+                          for step in scenario.steps],
+                'endings': self.shares_html(endings, self.gettext('Endings reached'), for_staff=True)}
 
     # --- learner handlers -------------------------------------------------------------------------
 
@@ -197,8 +234,10 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
             play.begin(scenario)
             option_id = str(data.get('option', ''))
             step = play.choose(scenario, option_id, str(data.get('reflection', ''))[:5000])
-            self.tallies = engine.tally(self.tallies, step.id, option_id)
+            self.tallies, play.counted = engine.count_choice(self.tallies, play.counted, step.id, option_id)
             if play.status(scenario) == engine.FINISHED:
+                self.ending_tallies, play.counted_ending = engine.count_ending(
+                    self.ending_tallies, play.counted_ending, play.current)
                 self.record_finished_attempt(play.score(scenario, self.scoring_mode))
                 self.emit_completion(1.0)
             self.runtime.publish(self, 'magix.scenario.choice', {'step': step.id, 'option': option_id})
@@ -212,7 +251,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
             if not self.allow_undo:
                 raise engine.PlayError(_('Stepping back is not allowed in this exercise.'))
             entry = play.undo(scenario)
-            self.tallies = engine.tally(self.tallies, entry['step'], entry['option'], -1)
+            self.tallies, play.counted = engine.count_choice(self.tallies, play.counted, entry['step'], None)
         return self.handle_play(data, action)
 
     @XBlock.json_handler

@@ -1,13 +1,20 @@
 """The scenario drawn as an SVG diagram, rendered on the server for course teams.
 
-Steps are boxes laid out in columns by their distance from the start, options are labelled
-arrows, endings are marked, and steps that cannot be reached (or cannot reach an ending) are
-flagged. Built with lxml so every text is escaped by the library.
+A layered (Sugiyama) layout from grandalf, read top to bottom: the start on top, each
+decision's options below it, loops routed back up. Boxes never overlap and edges never cross
+a box they do not connect: between layers edges run in the empty gap, through a layer they
+run through the slot grandalf keeps free for them (its "dummy" vertices). Titles wrap to two
+lines and are shortened with an ellipsis; the full text is in each box's SVG ``<title>``, as
+is each option's text on its edge, which is numbered where it leaves its box. Steps that
+cannot be reached (or cannot reach an ending) and options leading nowhere are flagged.
+Built with lxml so every text is escaped by the library.
 """
 from __future__ import annotations
 
-from collections import deque
+import textwrap
 
+from grandalf.graphs import Edge, Graph, Vertex
+from grandalf.layouts import SugiyamaLayout
 from lxml import etree
 from lxml.builder import ElementMaker
 
@@ -17,7 +24,13 @@ from .validation import can_reach_an_ending, reachable_from_start
 SVG_NS = 'http://www.w3.org/2000/svg'
 E = ElementMaker(namespace=SVG_NS, nsmap={None: SVG_NS})
 
-BOX_W, BOX_H, COL_GAP, ROW_GAP, MARGIN = 190, 58, 120, 34, 24
+BOX_W, PAD, X_SPACE, Y_SPACE, MARGIN, COMPONENT_GAP = 184, 8, 40, 56, 16, 48
+TITLE_SIZE, ID_SIZE, FLAG_SIZE, PORT_SIZE = 12, 11, 10, 10
+TITLE_LINES, LINE_GAP, PORT_ROW, LOOP_OUT = 2, 3, 14, 14
+# Widest average advance of common sans-serif fonts (DejaVu Sans, the usual Linux default), in
+# em; bold is wider. Wrapping to this keeps text inside its box in any of them.
+EM_NORMAL, EM_BOLD = 0.62, 0.68
+FONT_FAMILY = 'DejaVu Sans, Verdana, Arial, sans-serif'
 DEFAULT_LABELS = {
     'title': 'Scenario diagram',
     'summary': '{steps} steps, {endings} endings.',
@@ -26,52 +39,231 @@ DEFAULT_LABELS = {
     'unreachable': 'unreachable',
     'dead_end': 'no ending reachable',
     'missing': 'missing: {id}',
+    'too_large': 'Too many steps and endings to draw ({count}; at most {limit}).',
 }
+# Layered layout time grows faster than the graph; a scenario larger than any course needs is
+# drawn as one line saying so instead of keeping a Studio worker busy for seconds.
+MAX_DRAWN_NODES = 100
 
 
 def shorten(text: str, length: int) -> str:
-    return text if len(text) <= length else text[:length - 1].rstrip() + '…'
+    """``text`` cut to ``length`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= length else text[:max(1, length - 1)].rstrip() + '…'
 
 
-def layout(scenario: Scenario) -> dict[str, tuple[int, int]]:
-    """Column (distance from start) and row of every node; unreachable nodes go last."""
-    depth: dict[str, int] = {}
-    queue = deque([(scenario.start, 0)])
-    while queue:
-        node_id, level = queue.popleft()
-        if node_id in depth or scenario.node(node_id) is None:
-            continue
-        depth[node_id] = level
-        queue.extend((successor, level + 1) for successor in scenario.successors(node_id))
-    last_column = max(depth.values(), default=-1) + 1
-    columns: dict[int, list[str]] = {}
-    placed = set()
+def chars_that_fit(width: float, size: float, bold: bool = False) -> int:
+    return max(1, int(width / (size * (EM_BOLD if bold else EM_NORMAL))))
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False, lines: int = TITLE_LINES) -> list[str]:
+    """Up to ``lines`` lines of ``text`` fitting ``width``; the last one ends in … when text is left over."""
+    limit = chars_that_fit(width, size, bold)
+    wrapped = textwrap.wrap(text, limit, break_long_words=True) or ['']
+    if len(wrapped) > lines:
+        rest = ' '.join(wrapped[lines - 1:])
+        wrapped = wrapped[:lines - 1] + [shorten(rest, limit)]
+    return wrapped
+
+
+class Box:
+    """One node drawn as a box: what it says, how tall that makes it, where grandalf put it."""
+
+    def __init__(self, node_id: str, title: str, subtitle: str, flags: str, kind: str):
+        self.id, self.title, self.kind = node_id, title, kind
+        self.lines = wrap(title, BOX_W - 2 * PAD, TITLE_SIZE, bold=True)
+        self.subtitle = shorten(subtitle, chars_that_fit(BOX_W - 2 * PAD, ID_SIZE))
+        self.flags_text = flags
+        self.flags = shorten(flags, chars_that_fit(BOX_W - 2 * PAD, FLAG_SIZE)) if flags else ''
+        self.top_row = self.bottom_row = False  # rows of option numbers, set once edges are known
+        self.w, self.h = BOX_W, 0
+        self.xy = (0.0, 0.0)
+
+    def measure(self):
+        self.h = (PAD * 2 + len(self.lines) * (TITLE_SIZE + LINE_GAP) + ID_SIZE + LINE_GAP
+                  + ((FLAG_SIZE + LINE_GAP) if self.flags else 0)
+                  + (PORT_ROW if self.top_row else 0) + (PORT_ROW if self.bottom_row else 0))
+
+    @property
+    def left(self):
+        return self.xy[0] - self.w / 2
+
+    @property
+    def top(self):
+        return self.xy[1] - self.h / 2
+
+    @property
+    def right(self):
+        return self.left + self.w
+
+    @property
+    def bottom(self):
+        return self.top + self.h
+
+
+class _View:
+    """What grandalf needs of a vertex: a size, and somewhere to put its position."""
+
+    def __init__(self, w, h):
+        self.w, self.h, self.xy = w, h, (0.0, 0.0)
+
+
+def _boxes(scenario: Scenario, labels: dict) -> dict[str, Box]:
+    reachable, finishing = reachable_from_start(scenario), can_reach_an_ending(scenario)
+    boxes: dict[str, Box] = {}
     for node in scenario.nodes:
-        if node.id in placed:
+        if node.id in boxes:
             continue
-        placed.add(node.id)
-        columns.setdefault(depth.get(node.id, last_column), []).append(node.id)
-    return {node_id: (column, row)
-            for column, ids in columns.items() for row, node_id in enumerate(ids)}
+        flags = []
+        if node.is_ending:
+            worth = [f'{node.score:g}'] if node.score is not None else []
+            worth += [f'≥{node.min_score:g}'] if node.min_score is not None else []
+            worth += [f'≤{node.max_score:g}'] if node.max_score is not None else []
+            flags.append(' · '.join([labels['ending']] + worth))
+        if node.id == scenario.start:
+            flags.append(labels['start'])
+        kind = 'ending' if node.is_ending else 'step'
+        if node.id not in reachable:
+            flags.append(labels['unreachable'])
+            kind = 'unreachable'
+        elif node.id not in finishing:
+            flags.append(labels['dead_end'])
+            kind = 'dead-end'
+        boxes[node.id] = Box(node.id, node.title, node.id, ' · '.join(flags), kind)
+    for step in scenario.steps:
+        for option in step.options:
+            if option.next not in boxes and scenario.node(option.next) is None:
+                boxes[option.next] = Box(option.next, labels['missing'].format(id=option.next), '', '', 'missing')
+    return boxes
+
+
+def _layout(scenario: Scenario, boxes: dict[str, Box], links: list[tuple[str, str]]):
+    """Place every box; returns the routes through layers, each box's layer band, the size, and loops.
+
+    Each connected part of the graph is laid out on its own (the one with the start first) and
+    the parts are set side by side. Once grandalf has ranked the nodes, the links that go back
+    up (loops) are known, and each box gets the rows of option numbers it needs before it is
+    placed. Routes are {(source, target): [((band top, band bottom), x of the edge's slot)]}.
+    """
+    reachable = reachable_from_start(scenario)
+    vertices = {node_id: Vertex(node_id) for node_id in boxes}
+    for node_id, vertex in vertices.items():
+        vertex.view = _View(boxes[node_id].w, 0)
+    pairs = sorted({(a, b) for a, b in links if a != b})
+    edges = {pair: Edge(vertices[pair[0]], vertices[pair[1]]) for pair in pairs}
+    graph = Graph(list(vertices.values()), list(edges.values()))
+    parts = sorted(graph.C, key=lambda part: (0 if any(v.data == scenario.start for v in part.sV) else 1,
+                                              min(list(boxes).index(v.data) for v in part.sV)))
+    layouts, rank = [], {}
+    for part in parts:
+        layout = SugiyamaLayout(part)
+        layout.xspace, layout.yspace = X_SPACE, Y_SPACE
+        layout.dw, layout.dh = 12, 12  # the slot an edge takes through a layer
+        # The start on top, when everything in its part hangs from it (then every edge into the
+        # start closes a loop, which grandalf turns round); otherwise grandalf picks the roots.
+        ids = {v.data for v in part.sV}
+        roots = [v for v in part.sV if v.data == scenario.start] if ids <= reachable else None
+        layout.init_all(roots=roots)
+        rank.update((v.data, layout.grx[v].rank) for v in part.sV)
+        layouts.append(layout)
+    going_up = {(a, b) for a, b in links if a != b and rank[b] < rank[a]}
+    for node_id, box in boxes.items():
+        box.top_row = any(source == node_id for source, _ in going_up)
+        box.bottom_row = any(source == node_id and (source, target) not in going_up for source, target in links)
+        box.measure()
+        vertices[node_id].view.h = box.h
+
+    routes, band_of, offset, height = {}, {}, MARGIN, 0.0
+    for part, layout in zip(parts, layouts):
+        layout.draw(3)
+        for layer in layout.layers:
+            _separate(sorted(layer, key=lambda v: layout.grx[v].pos))
+        placed = [v for layer in layout.layers for v in layer]
+        left = min(v.view.xy[0] - v.view.w / 2 for v in placed)
+        right = max(v.view.xy[0] + v.view.w / 2 for v in placed)
+        top = min(v.view.xy[1] - v.view.h / 2 for v in placed)
+        shift_x, shift_y = offset - left, MARGIN - top
+        bands = {}
+        for layer_rank, layer in enumerate(layout.layers):
+            bands[layer_rank] = (min(v.view.xy[1] - v.view.h / 2 for v in layer) + shift_y,
+                                 max(v.view.xy[1] + v.view.h / 2 for v in layer) + shift_y)
+        for vertex in part.sV:
+            box = boxes[vertex.data]
+            box.xy = (vertex.view.xy[0] + shift_x, vertex.view.xy[1] + shift_y)
+            band_of[vertex.data] = bands[rank[vertex.data]]
+            height = max(height, box.bottom)
+        for pair, edge in edges.items():
+            if edge not in part.sE:
+                continue
+            r0, r1 = rank[pair[0]], rank[pair[1]]
+            ctrl = layout.ctrls.get(edge, {})
+            step = 1 if r1 > r0 else -1
+            routes[pair] = [(bands[r], ctrl[r].view.xy[0] + shift_x) for r in range(r0 + step, r1, step)]
+        offset += right - left + COMPONENT_GAP
+    return routes, band_of, (offset - COMPONENT_GAP + MARGIN, height + MARGIN), going_up
+
+
+def _separate(layer):
+    """Keep a layer's vertices (boxes and edge slots) apart by ``X_SPACE``, in grandalf's order.
+
+    grandalf's final x is the mean of four Brandes-Koepf alignments, which can bring two
+    neighbours closer than their widths; a sweep from the left pushes the later ones right.
+    """
+    for before, after in zip(layer, layer[1:]):
+        least = before.view.xy[0] + (before.view.w + after.view.w) / 2 + X_SPACE
+        if after.view.xy[0] < least:
+            after.view.xy = (least, after.view.xy[1])
+
+
+def outline(scenario: Scenario, labels: dict | None = None) -> list[dict]:
+    """The diagram as text, for whoever cannot see it: each node, its flags and where each option leads."""
+    labels = {**DEFAULT_LABELS, **(labels or {})}
+    boxes = _boxes(scenario, labels)
+    result = []
+    for box in boxes.values():
+        node = scenario.node(box.id)
+        options = [] if node is None or node.is_ending else [
+            {'number': index + 1, 'text': option.text, 'next': boxes[option.next].title if option.next in boxes
+             else option.next} for index, option in enumerate(node.options)]
+        result.append({'id': box.id, 'title': box.title, 'flags': box.flags_text, 'options': options})
+    return result
+
+
+def _ports(box: Box, side: str, wanted: list[tuple[float, object]]) -> dict[object, float]:
+    """Spread the connections on one side of a box evenly, in the order of where they head."""
+    ordered = sorted(wanted, key=lambda item: item[0])
+    return {key: box.left + box.w * (index + 1) / (len(ordered) + 1) for index, (_, key) in enumerate(ordered)}
 
 
 def render_svg(scenario: Scenario, labels: dict | None = None, id_prefix: str = 'magix') -> str:
     """The diagram as an SVG document string (accessible title and description included)."""
     labels = {**DEFAULT_LABELS, **(labels or {})}
-    positions = layout(scenario)
-    reachable = reachable_from_start(scenario)
-    finishing = can_reach_an_ending(scenario)
-    columns = max((column for column, _ in positions.values()), default=0) + 1
-    rows = max((row for _, row in positions.values()), default=0) + 1
-    width = MARGIN * 2 + columns * BOX_W + (columns - 1) * COL_GAP
-    height = MARGIN * 2 + rows * (BOX_H + ROW_GAP) + 40
+    boxes = _boxes(scenario, labels)
+    if len(boxes) > MAX_DRAWN_NODES:
+        return _too_large(scenario, labels, id_prefix, len(boxes))
+    options = [(step, index, option) for step in scenario.steps
+               for index, option in enumerate(step.options) if option.next]
+    links = [(step.id, option.next) for step, _, option in options]
+    routes, band_of, (width, height), going_up = _layout(scenario, boxes, links)
 
-    def corner(node_id):
-        column, row = positions[node_id]
-        return MARGIN + column * (BOX_W + COL_GAP), MARGIN + 20 + row * (BOX_H + ROW_GAP)
+    # Where each connection meets each box: (box id, side) -> [(x it heads to, key)].
+    sides: dict[tuple[str, str], list] = {}
+    for step, index, option in options:
+        pair = (step.id, option.next)
+        if option.next == step.id:
+            sides.setdefault((step.id, 'bottom'), []).append((float('inf'), ('out', step.id, index)))
+            continue
+        up = pair in going_up
+        route = routes.get(pair, [])
+        first = route[0][1] if route else boxes[option.next].xy[0]
+        last = route[-1][1] if route else boxes[step.id].xy[0]
+        sides.setdefault((step.id, 'top' if up else 'bottom'), []).append((first, ('out', step.id, index)))
+        sides.setdefault((option.next, 'bottom' if up else 'top'), []).append((last, ('in', step.id, index)))
+    port_x = {}
+    for (node_id, side), wanted in sides.items():
+        port_x.update(_ports(boxes[node_id], side, wanted))
 
-    title_id, desc_id = f'{id_prefix}-title', f'{id_prefix}-desc'
-    marker_id = f'{id_prefix}-arrow'
+    title_id, desc_id, marker_id = f'{id_prefix}-title', f'{id_prefix}-desc', f'{id_prefix}-arrow'
+    width, height = round(width), round(height)
     svg = E.svg(
         E.title(labels['title'], id=title_id),
         E.desc(labels['summary'].format(steps=len(scenario.steps), endings=len(scenario.endings)), id=desc_id),
@@ -79,66 +271,102 @@ def render_svg(scenario: Scenario, labels: dict | None = None, id_prefix: str = 
                         id=marker_id, viewBox='0 0 10 10', refX='10', refY='5',
                         markerWidth='7', markerHeight='7', orient='auto-start-reverse')),
         width=str(width), height=str(height), viewBox=f'0 0 {width} {height}',
-        role='img', **{'aria-labelledby': f'{title_id} {desc_id}', 'class': 'magix-diagram'},
+        role='img', **{'aria-labelledby': f'{title_id} {desc_id}', 'class': 'magix-diagram',
+                       'font-family': FONT_FAMILY},
     )
     edges = E.g({'class': 'edges'}, fill='none', stroke='#4a5568')
-    nodes = E.g({'class': 'nodes'}, **{'font-family': 'sans-serif', 'font-size': '12'})
+    nodes = E.g({'class': 'nodes'})
     svg.extend([edges, nodes])
 
-    missing_row = rows
-    for step in scenario.steps:
-        if step.id not in positions:
-            continue
-        x1, y1 = corner(step.id)
-        for index, option in enumerate(step.options):
-            if option.next in positions:
-                x2, y2 = corner(option.next)
+    numbers: dict[str, list] = {}
+    for step, index, option in options:
+        source, target = boxes[step.id], boxes[option.next]
+        start_x = port_x[('out', step.id, index)]
+        number = str(index + 1)
+        if option.next == step.id:  # a loop to itself: out below, round the right side, back in
+            below, mid = source.bottom + 8, source.top + source.h / 2
+            points = [(start_x, source.bottom), (start_x, below), (source.right + LOOP_OUT, below),
+                      (source.right + LOOP_OUT, mid), (source.right, mid)]
+            numbers.setdefault(step.id, []).append((start_x, 'bottom', number))
+        else:
+            up = (step.id, option.next) in going_up
+            end_x = port_x[('in', step.id, index)]
+            source_band, target_band = band_of[step.id], band_of[option.next]
+            if up:
+                points = [(start_x, source.top), (start_x, source_band[0])]
+                for (band_top, band_bottom), x in routes.get((step.id, option.next), []):
+                    points += [(x, band_bottom), (x, band_top)]
+                points += [(end_x, target_band[1]), (end_x, target.bottom)]
             else:
-                x2, y2 = x1 + BOX_W + COL_GAP, MARGIN + 20 + missing_row * (BOX_H + ROW_GAP)
-                nodes.append(E.text(labels['missing'].format(id=option.next), x=str(x2), y=str(y2 + 14),
-                                    fill='#c53030', **{'font-weight': 'bold'}))
-            start_y = y1 + BOX_H * (index + 1) / (len(step.options) + 1)
-            if x2 > x1:  # forward: right edge to left edge
-                sx, sy, ex, ey = x1 + BOX_W, start_y, x2, y2 + BOX_H / 2
-                d = f'M{sx:.0f},{sy:.0f} C{sx + COL_GAP / 2:.0f},{sy:.0f} {ex - COL_GAP / 2:.0f},{ey:.0f} {ex:.0f},{ey:.0f}'
-                lx, ly = sx + 6, sy - 4
-            else:  # loop back or same column: arc below the boxes
-                sx, sy, ex, ey = x1 + BOX_W / 2, y1 + BOX_H, x2 + BOX_W / 2, y2 + BOX_H
-                dip = max(sy, ey) + ROW_GAP * 0.8
-                d = f'M{sx:.0f},{sy:.0f} C{sx:.0f},{dip:.0f} {ex:.0f},{dip:.0f} {ex:.0f},{ey:.0f}'
-                lx, ly = (sx + ex) / 2 - 30, dip - 4
-            edges.append(E.path(E.title(f'{step.id} → {option.next}: {option.text}'),
-                                d=d, **{'marker-end': f'url(#{marker_id})', 'stroke-width': '1.4'}))
-            edges.append(E.text(shorten(f'{index + 1}. {option.text}', 26), x=f'{lx:.0f}', y=f'{ly:.0f}',
-                                fill='#2d3748', stroke='none', **{'font-size': '10',
-                                                                   'font-family': 'sans-serif'}))
+                points = [(start_x, source.bottom), (start_x, source_band[1])]
+                for (band_top, band_bottom), x in routes.get((step.id, option.next), []):
+                    points += [(x, band_top), (x, band_bottom)]
+                points += [(end_x, target_band[0]), (end_x, target.top)]
+            numbers.setdefault(step.id, []).append((start_x, 'top' if up else 'bottom', number))
+        path = ' '.join(f'{"M" if i == 0 else "L"}{x:.1f},{y:.1f}' for i, (x, y) in enumerate(_dedupe(points)))
+        edges.append(E.path(E.title(f'{step.title} ({number}) → {target.title}: {option.text}'), d=path,
+                            **{'class': 'edge', 'data-from': step.id, 'data-to': option.next,
+                               'marker-end': f'url(#{marker_id})', 'stroke-width': '1.4'}))
 
-    for node_id in positions:
-        node = scenario.node(node_id)
-        x, y = corner(node_id)
-        flags, fill, stroke, dash = [], '#ebf4ff', '#2b6cb0', None
-        if node.is_ending:
-            fill, stroke = '#f0fff4', '#2f855a'
-            flags.append(labels['ending'] + (f' · {node.score:g}' if node.score is not None else ''))
-        if node_id == scenario.start:
-            flags.append(labels['start'])
-        if node_id not in reachable:
-            fill, stroke, dash = '#fff5f5', '#c53030', '6 4'
-            flags.append(labels['unreachable'])
-        elif node_id not in finishing:
-            fill, stroke, dash = '#fffaf0', '#c05621', '6 4'
-            flags.append(labels['dead_end'])
-        rect = E.rect(x=str(x), y=str(y), width=str(BOX_W), height=str(BOX_H),
-                      rx='14' if node.is_ending else '4', fill=fill, stroke=stroke,
-                      **{'stroke-width': '3' if node.is_ending else '1.5'})
+    styles = {'step': ('#ebf4ff', '#2b6cb0', None), 'ending': ('#f0fff4', '#2f855a', None),
+              'unreachable': ('#fff5f5', '#c53030', '6 4'), 'dead-end': ('#fffaf0', '#c05621', '6 4'),
+              'missing': ('#fff5f5', '#c53030', '2 3')}
+    for box in boxes.values():
+        fill, stroke, dash = styles[box.kind]
+        node = scenario.node(box.id)
+        is_ending = node is not None and node.is_ending
+        rect = E.rect(x=f'{box.left:.1f}', y=f'{box.top:.1f}', width=str(box.w), height=f'{box.h:.1f}',
+                      rx='14' if is_ending else '4', fill=fill, stroke=stroke,
+                      **{'stroke-width': '3' if is_ending else '1.5'})
         if dash:
             rect.set('stroke-dasharray', dash)
-        group = E.g(E.title(node.title), rect,
-                    E.text(shorten(node.title, 28), x=str(x + 8), y=str(y + 20), **{'font-weight': 'bold'}),
-                    E.text(node_id, x=str(x + 8), y=str(y + 36), fill='#4a5568'),
-                    {'class': 'ending' if node.is_ending else 'step', 'data-node': node_id})
-        if flags:
-            group.append(E.text(' · '.join(flags), x=str(x + 8), y=str(y + 51), fill=stroke,
-                                **{'font-size': '10'}))
+        group = E.g(E.title(box.title), rect, {'class': f'node {box.kind}', 'data-node': box.id})
+        x, y = box.left + PAD, box.top + PAD + (PORT_ROW if box.top_row else 0)
+        for line in box.lines:
+            y += TITLE_SIZE
+            group.append(_text(line, x, y, TITLE_SIZE, '#1a202c', bold=True))
+            y += LINE_GAP
+        if box.subtitle:
+            y += ID_SIZE
+            group.append(_text(box.subtitle, x, y, ID_SIZE, '#4a5568'))
+            y += LINE_GAP
+        if box.flags:
+            y += FLAG_SIZE
+            group.append(_text(box.flags, x, y, FLAG_SIZE, stroke))
+        for port, side, number in numbers.get(box.id, []):
+            baseline = box.top + PORT_ROW - 3 if side == 'top' else box.bottom - 4
+            label = _text(number, port, baseline, PORT_SIZE, '#2d3748', bold=True)
+            label.set('text-anchor', 'middle')
+            label.set('class', 'option-number')
+            group.append(label)
         nodes.append(group)
     return etree.tostring(svg, encoding='unicode')
+
+
+def _too_large(scenario, labels, id_prefix, count):
+    """A one-line drawing saying the scenario is too large to lay out."""
+    message = labels['too_large'].format(count=count, limit=MAX_DRAWN_NODES)
+    width = round(2 * MARGIN + len(message) * TITLE_SIZE * EM_NORMAL)
+    svg = E.svg(E.title(labels['title'], id=f'{id_prefix}-title'),
+                E.desc(labels['summary'].format(steps=len(scenario.steps), endings=len(scenario.endings)),
+                       id=f'{id_prefix}-desc'),
+                _text(message, MARGIN, MARGIN + TITLE_SIZE, TITLE_SIZE, '#1a202c'),
+                width=str(width), height=str(2 * MARGIN + TITLE_SIZE), viewBox=f'0 0 {width} {2 * MARGIN + TITLE_SIZE}',
+                role='img', **{'aria-labelledby': f'{id_prefix}-title {id_prefix}-desc', 'class': 'magix-diagram',
+                               'font-family': FONT_FAMILY})
+    return etree.tostring(svg, encoding='unicode')
+
+
+def _text(text, x, y, size, fill, bold=False):
+    attributes = {'font-size': str(size), 'fill': fill}
+    if bold:
+        attributes['font-weight'] = 'bold'
+    return E.text(text, x=f'{x:.1f}', y=f'{y:.1f}', **attributes)
+
+
+def _dedupe(points):
+    kept = []
+    for point in points:
+        if not kept or (abs(point[0] - kept[-1][0]) > 0.05 or abs(point[1] - kept[-1][1]) > 0.05):
+            kept.append(point)
+    return kept

@@ -30,6 +30,13 @@ class Playthrough:
     reflections: dict[str, str] = field(default_factory=dict)
     attempts_used: int = 0
     past_attempts: list[dict] = field(default_factory=list)
+    # The choice whose consequence the learner was last shown ({'step', 'option'}), shown
+    # again after a reload; cleared when they step back or start again.
+    last_outcome: dict | None = None
+    # What this learner is counted for in the block's statistics: {step id: option id} and
+    # the ending of their latest finished attempt (see ``count_choice``/``count_ending``).
+    counted: dict[str, str] = field(default_factory=dict)
+    counted_ending: str | None = None
 
     def status(self, scenario: Scenario) -> str:
         if self.current is None:
@@ -70,6 +77,7 @@ class Playthrough:
             'text': option.text,
         })
         self.current = option.next
+        self.last_outcome = {'step': step.id, 'option': option.id}
         if self.status(scenario) == FINISHED:
             self.attempts_used += 1
         return step
@@ -83,6 +91,7 @@ class Playthrough:
             raise PlayError(N_('There is no decision to take back.'))
         entry = self.history.pop()
         self.current = entry['step']
+        self.last_outcome = None
         return entry
 
     def can_restart(self, scenario: Scenario, max_attempts: int) -> bool:
@@ -101,6 +110,7 @@ class Playthrough:
                                    'ended_at': self.current})
         self.history, self.reflections = [], {}
         self.current = scenario.start
+        self.last_outcome = None
 
     def earned_points(self) -> int:
         return sum(entry['points'] for entry in self.history)
@@ -112,14 +122,46 @@ class Playthrough:
                 totals[dimension] = totals.get(dimension, 0) + points
         return totals
 
+    def dimension_results(self, scenario: Scenario) -> list[dict]:
+        """Per competency: the points earned and the best possible at the decisions this path met.
+
+        The best possible is the sum, over the decisions of this attempt, of the most any option
+        of that step earns on the dimension; a short path is measured against its own decisions,
+        not against the longest path. Steps no longer in the scenario count what was chosen.
+        """
+        earned, best = self.dimension_points(), {}
+        for entry in self.history:
+            step = scenario.node(entry['step'])
+            options = step.options if step is not None and not step.is_ending else ()
+            dimensions = set(entry['effects']) | {effect.dimension for option in options for effect in option.effects}
+            for dimension in dimensions:
+                possible = [next((e.points for e in option.effects if e.dimension == dimension), 0)
+                            for option in options] or [entry['effects'].get(dimension, 0)]
+                best[dimension] = best.get(dimension, 0) + max(possible)
+        labels = {dimension.id: dimension.label for dimension in scenario.dimensions}
+        order = [dimension.id for dimension in scenario.dimensions]
+        keys = sorted(set(earned) | set(best), key=lambda key: (order.index(key) if key in order else len(order), key))
+        return [{'id': key, 'label': labels.get(key, key), 'points': earned.get(key, 0), 'best': best.get(key, 0)}
+                for key in keys]
+
     def score(self, scenario: Scenario, scoring_mode: str) -> float | None:
-        """The grade of a finished attempt as a fraction 0-1, or None when ungraded/unfinished."""
+        """The grade of a finished attempt as a fraction 0-1, or None when ungraded/unfinished.
+
+        ``path``: the points earned over the best path's, kept within the ending's
+        ``min-score``/``max-score`` when it states them. ``ending``: the ending's ``score``.
+        """
         if scoring_mode == 'practice' or self.status(scenario) != FINISHED:
             return None
+        ending = scenario.node(self.current)
         if scoring_mode == 'ending':
-            return max_fraction(scenario.node(self.current).score or 0.0)
+            return max_fraction(ending.score or 0.0)
         best, _ = best_path_points(scenario)
-        return max_fraction(self.earned_points() / best) if best > 0 else 0.0
+        fraction = max_fraction(self.earned_points() / best) if best > 0 else 0.0
+        if ending.min_score is not None:
+            fraction = max(fraction, ending.min_score)
+        if ending.max_score is not None:
+            fraction = min(fraction, ending.max_score)
+        return max_fraction(fraction)
 
     def ending(self, scenario: Scenario) -> Ending | None:
         node = scenario.node(self.current)
@@ -138,17 +180,47 @@ def best_score_description(scenario: Scenario, scoring_mode: str):
     return best_path_points(scenario)[0]
 
 
-def tally(tallies: dict, step_id: str, option_id: str, delta: int = 1) -> dict:
-    """Anonymous counts of choices per step, as kept in ``Scope.user_state_summary``."""
+def count_choice(tallies: dict, counted: dict, step_id: str, option_id: str | None) -> tuple[dict, dict]:
+    """Learners per option, one per learner per decision point: ``(tallies, counted)`` after a decision.
+
+    ``tallies`` ({step id: {option id: learners}}, shared by all learners) and ``counted`` (this
+    learner's {step id: option id}) go in and come out together, so the change is a pure function
+    of the learner's action and their own state. A learner is counted for their most recent choice
+    at a step: choosing again (after a loop, a step back or a restart) moves their count, choosing
+    the same changes nothing; ``option_id=None`` withdraws it (a decision taken back).
+    """
+    previous = counted.get(step_id)
+    if previous == option_id:
+        return tallies, counted
     counts = dict(tallies.get(step_id, {}))
-    counts[option_id] = max(0, counts.get(option_id, 0) + delta)
-    return {**tallies, step_id: counts}
+    if previous is not None:
+        counts[previous] = max(0, counts.get(previous, 0) - 1)
+    counted = {key: value for key, value in counted.items() if key != step_id}
+    if option_id is not None:
+        counts[option_id] = counts.get(option_id, 0) + 1
+        counted[step_id] = option_id
+    return {**tallies, step_id: counts}, counted
+
+
+def count_ending(tallies: dict, counted_ending: str | None, ending_id: str) -> tuple[dict, str]:
+    """Learners per ending, each counted once, for the ending of their latest finished attempt."""
+    if counted_ending == ending_id:
+        return tallies, counted_ending
+    counts = dict(tallies)
+    if counted_ending is not None:
+        counts[counted_ending] = max(0, counts.get(counted_ending, 0) - 1)
+    counts[ending_id] = counts.get(ending_id, 0) + 1
+    return counts, ending_id
+
+
+def shares(counts: dict, items) -> list[dict]:
+    """Per item (an option or an ending): how many learners and what share of all counted."""
+    total = sum(counts.get(item.id, 0) for item in items)
+    return [{'id': item.id, 'text': getattr(item, 'text', '') or item.title, 'count': counts.get(item.id, 0),
+             'percent': round(100 * counts.get(item.id, 0) / total) if total else 0}
+            for item in items]
 
 
 def choice_shares(tallies: dict, step: Step) -> list[dict]:
-    """Per option of a step: how many participants chose it and what share that is."""
-    counts = tallies.get(step.id, {})
-    total = sum(counts.get(option.id, 0) for option in step.options)
-    return [{'option': option.id, 'text': option.text, 'count': counts.get(option.id, 0),
-             'percent': round(100 * counts.get(option.id, 0) / total) if total else 0}
-            for option in step.options]
+    """Per option of a step: how many learners chose it (most recently) and what share that is."""
+    return shares(tallies.get(step.id, {}), step.options)

@@ -64,12 +64,19 @@ class Step:
 
 @dataclass(frozen=True)
 class Ending:
-    """Where a path ends: a debrief and, in ``ending`` scoring mode, a fixed score (0-1)."""
+    """Where a path ends: a debrief and what reaching it is worth (fractions 0-1).
+
+    ``score`` is the grade in ``ending`` scoring mode; ``min_score`` and ``max_score`` bound
+    the path-mode grade of an attempt that reaches this ending (a good short path is not a
+    failure, a bad ending is not a success).
+    """
     id: str
     title: str
     debrief: str
     score: float | None = None
     line: int | None = None
+    min_score: float | None = None
+    max_score: float | None = None
 
     is_ending = True
 

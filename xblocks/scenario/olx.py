@@ -139,10 +139,25 @@ class _Reader:
             line=element.sourceline,
         )
 
+    def fraction(self, element, attribute, ending_id):
+        """A 0-1 fraction attribute of an ending, or None (absent or wrong, the latter reported)."""
+        raw = element.get(attribute)
+        if raw is None:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not 0.0 <= value <= 1.0:  # also refuses nan
+            self.problem(N_('Ending "{ending}": {attribute}="{value}" must be a number from 0 to 1.'),
+                         element, ending_id, ending=ending_id, attribute=attribute, value=raw)
+            return None
+        return value
+
     def ending(self, element):
         ending_id = self.node_id(element, 'ending')
-        score = None
         raw = element.get('score')
+        score = None
         if raw is not None:
             try:
                 score = float(raw)
@@ -152,8 +167,15 @@ class _Reader:
                 self.problem(N_('Ending "{ending}": score="{value}" must be a number from 0 to 1.'),
                              element, ending_id, ending=ending_id, value=raw)
                 score = None
+        min_score = self.fraction(element, 'min-score', ending_id)
+        max_score = self.fraction(element, 'max-score', ending_id)
+        if min_score is not None and max_score is not None and min_score > max_score:
+            self.problem(N_('Ending "{ending}": min-score="{low}" is above max-score="{high}".'),
+                         element, ending_id, ending=ending_id, low=element.get('min-score'),
+                         high=element.get('max-score'))
         return Ending(id=ending_id, title=(element.get('title') or '').strip() or ending_id,
-                      debrief=inner_xml(element.find('debrief')), score=score, line=element.sourceline)
+                      debrief=inner_xml(element.find('debrief')), score=score, line=element.sourceline,
+                      min_score=min_score, max_score=max_score)
 
     def scenario(self, element):
         nodes = []

@@ -25,17 +25,19 @@ class ScenarioStudioMixin(ChildContentOlxMixin):
             'unreachable': self.gettext('unreachable'),
             'dead_end': self.gettext('no ending reachable'),
             'missing': self.gettext('missing: {id}'),
+            'too_large': self.gettext('Too many steps and endings to draw ({count}; at most {limit}).'),
         }
 
     def describe(self, xml_text: str, scoring_mode: str, prefix: str = 'magix-author') -> dict:
         """Problems, summary figures and the diagram of some scenario XML (saved or being edited)."""
         scenario, problems = load_scenario(xml_text, scoring_mode)
         result = {'problems': [problem.render(self.gettext) for problem in problems], 'svg': '',
-                  'steps': 0, 'endings': 0, 'best': None}
+                  'steps': 0, 'endings': 0, 'best': None, 'outline': []}
         if scenario is not None:
             result.update(steps=len(scenario.steps), endings=len(scenario.endings),
                           best=best_score_description(scenario, scoring_mode) if scoring_mode != 'practice' else None,
-                          svg=diagram.render_svg(scenario, self.diagram_labels(), prefix))
+                          svg=diagram.render_svg(scenario, self.diagram_labels(), prefix),
+                          outline=diagram.outline(scenario, self.diagram_labels()))
         return result
 
     def author_view(self, context=None):
