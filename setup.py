@@ -37,38 +37,41 @@ setup(
         'lti_tools.tool': package_data('lti_tools.tool', ['templates', 'static']),
     },
     # Dependencies, two rules (our blocks live inside the Open edX platform's environment):
-    # * here, compatible RANGES: from the oldest version we really support (the Open edX release
-    #   whose pins we test, ../shared/openedx/platform-pins.txt, `make test-platform`) up to the
-    #   next major version, so that a Tutor image installing us after the platform's own
-    #   requirements never upgrades or downgrades a platform package;
+    # * here, compatible RANGES: from the oldest version we really support (the pins of the Open
+    #   edX release we test, ../shared/openedx/platform-pins.txt, `make test-platform`) upwards.
+    #   No upper caps: a Tutor image installs us after the platform's requirements and without
+    #   constraints, so a cap below a version the platform moves to would make pip downgrade the
+    #   platform's package; newer versions are tested by `make test` (constraints.txt).
     # * EXACT PINS only in constraints.txt, which our hosts and tests install with
-    #   (`pip install -c constraints.txt -e .[test]`, as the Makefile does).
-    # Adding a dependency: its name and range here (extras too), its exact pin in constraints.txt.
+    #   (`pip install -c constraints.txt -e '.[test]'`, as the Makefile does).
+    # Adding a dependency (install_requires or an extra): its name and range here, its exact pin
+    # in constraints.txt (pins written into extras meanwhile are moved there at merge).
     # Extras serve our hosts and tests only: their lower bounds are the versions our tests ran with.
-    # Django comes with XBlock (xblock.utils renders Django templates) and its version is the
-    # platform's to choose, so the blocks state no Django requirement of their own.
+    # Django: the blocks render Django templates (xblocks/rendering.py) but XBlock does not
+    # require Django; the platform provides it and the range admits its version.
     install_requires=[
-        'XBlock>=5.3,<7',
-        'web-fragments>=3.1,<5',
-        'edx-opaque-keys>=3.0,<5',
-        'lxml>=5.3,<7',
-        'nh3>=0.3.2,<0.4',
-        'polib>=1.2,<2',
-        'Babel>=2.17,<3',
-        'PyJWT[crypto]>=2.10,<3',
-        'cryptography>=45',  # majors come yearly with deprecation periods; the platform holds 45 back
-        'jwcrypto>=1.5.6,<2',
-        'requests>=2.32,<3',
+        'XBlock>=5.3',
+        'web-fragments>=3.1',
+        'edx-opaque-keys>=3.0',
+        'Django>=5.2',
+        'lxml>=5.3',
+        'nh3>=0.3.2',
+        'polib>=1.2',
+        'Babel>=2.17',
+        'PyJWT[crypto]>=2.10',
+        'cryptography>=45',
+        'jwcrypto>=1.5.6',
+        'requests>=2.32',
     ],
     extras_require={
         # The embedded demo host: the xblock-sdk workbench under Django 5.2 LTS.
         'demo': [
-            'Django>=5.2,<6',
+            'Django>=5.2',
             'xblock-sdk>=0.15',
             'openedx-django-pyfs>=3.8',
         ],
         'test': [
-            'Django>=5.2,<6',
+            'Django>=5.2',
             'xblock-sdk>=0.15',
             'openedx-django-pyfs>=3.8',
             'lti-consumer-xblock>=11.4',
