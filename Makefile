@@ -16,12 +16,15 @@ CONSTRAINTS := constraints.txt
 PLATFORM_DIR ?= ../shared/openedx
 PLATFORM_VENV ?= .venv-platform
 PLATFORM_PY := $(PLATFORM_VENV)/bin/python
-PLATFORM_TESTS ?= tests/openedx tests/scenario tests/credentials tests/course_export
+PLATFORM_TESTS ?= tests/openedx tests/scenario tests/credentials tests/course_export \
+  --ignore=tests/scenario/test_workbench.py --ignore=tests/credentials/test_host.py
+# (Left out: the tests of our demo host, the xblock-sdk workbench, which loads every installed
+# block class; in the platform's environment some of them need the LMS's apps. The LMS is the host there.)
 # What those tests need beyond the platform and our package (our exact versions, never over a platform pin).
 PLATFORM_TEST_TOOLS ?= pytest pytest-django hypothesis pyshacl rdflib xblock-sdk
 # Installed by the platform, left out of our test session (see ../shared/openedx/README.md):
-# acid-xblock's aside and staff-graded-xblock (it imports the LMS) break XBlock's test runtimes.
-PLATFORM_LEAVE_OUT ?= acid-xblock staff-graded-xblock
+# acid-xblock's aside, staff-graded-xblock and edx-sga (they import the LMS) break XBlock's test runtimes.
+PLATFORM_LEAVE_OUT ?= acid-xblock staff-graded-xblock edx-sga
 
 .PHONY: demo test test-platform bench venv clean
 
@@ -55,6 +58,8 @@ $(PLATFORM_VENV)/.platform: $(PLATFORM_DIR)/platform-pins.txt $(PLATFORM_DIR)/bu
 	$(PLATFORM_PY) -m pip install --quiet --upgrade 'pip>=26'
 	$(PLATFORM_PY) -m pip install --quiet --build-constraint $(PLATFORM_DIR)/build-constraints.txt \
 	  -r $(PLATFORM_DIR)/platform-pins.txt
+	@# The platform's `fs` imports pkg_resources, which setuptools >= 81 no longer has; its images keep an older one.
+	$(PLATFORM_PY) -m pip install --quiet -c $(PLATFORM_DIR)/build-constraints.txt setuptools
 	touch $@
 
 # Our package as a Tutor image adds it (after the platform, no constraints): no pin may move.

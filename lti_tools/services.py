@@ -10,29 +10,16 @@ from __future__ import annotations
 import copy
 import functools
 import gettext
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import translation
 from xblock.reference.user_service import UserService, XBlockUser
 
-from xblocks.i18n import BLOCK_MODULES, TEXT_DOMAIN, catalogue, root_package, translations_dir
-
-BLOCK_PACKAGES = tuple(sorted({root_package(module) for module in BLOCK_MODULES}))
+from xblocks.i18n import BLOCK_PACKAGES, available_languages, catalogue, translations_dir  # noqa: F401
 
 
 def locale_dirs() -> list[str]:
     return [str(translations_dir(package)) for package in BLOCK_PACKAGES]
-
-
-def available_languages() -> list[str]:
-    """Language codes with a compiled UI catalogue, plus the source language."""
-    found = {'en'}
-    for directory in map(Path, locale_dirs()):
-        if directory.is_dir():
-            found.update(translation.to_language(entry.name) for entry in directory.iterdir()
-                         if (entry / 'LC_MESSAGES' / f'{TEXT_DOMAIN}.mo').is_file())
-    return sorted(found)
 
 
 @functools.lru_cache(maxsize=64)

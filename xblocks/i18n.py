@@ -44,6 +44,23 @@ def translations_dir(package: str) -> Path:
     return Path(str(importlib.resources.files(package).joinpath('translations')))
 
 
+BLOCK_PACKAGES = tuple(sorted({root_package(module) for module in BLOCK_MODULES}))
+
+
+def available_languages() -> list[str]:
+    """Language codes with a compiled UI catalogue, plus the source language (for hosts' LANGUAGES).
+
+    Importable from Django settings: it touches no XBlock or Django model code.
+    """
+    from django.utils.translation import to_language
+    found = {'en'}
+    for directory in map(translations_dir, BLOCK_PACKAGES):
+        if directory.is_dir():
+            found.update(to_language(entry.name) for entry in directory.iterdir()
+                         if (entry / 'LC_MESSAGES' / f'{TEXT_DOMAIN}.mo').is_file())
+    return sorted(found)
+
+
 _missing_logged: set[tuple[str, str]] = set()
 
 

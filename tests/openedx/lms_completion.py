@@ -10,13 +10,17 @@ import django
 from django.conf import settings
 
 settings.configure(
-    INSTALLED_APPS=['django.contrib.contenttypes', 'django.contrib.auth', 'waffle', 'completion'],
+    INSTALLED_APPS=['django.contrib.contenttypes', 'django.contrib.auth', 'waffle', 'completion',
+                    'eventtracking.django.apps.EventTrackingConfig'],  # completion emits tracking events
+    EVENT_TRACKING_ENABLED=True, EVENT_TRACKING_BACKENDS={},
     DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': sys.argv[1]}},
     USE_TZ=True, SECRET_KEY='lms-completion-test', DEFAULT_AUTO_FIELD='django.db.models.AutoField',
 )
 django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from edx_django_utils.cache import RequestCache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 call_command('migrate', verbosity=0)
@@ -47,6 +51,10 @@ source = CompletionServiceSource(CompletionService(learner, CourseKey.from_strin
 report = {'switch': ENABLE_COMPLETION_TRACKING_SWITCH.name,
           'before_switch': {key: result.completion for key, result in source.results_for([HERE]).items()}}
 Switch.objects.create(name=ENABLE_COMPLETION_TRACKING_SWITCH.name, active=True)
+# A new request: edx-toggles keeps the switch's earlier "off" in the request cache, which the
+# LMS's RequestCacheMiddleware clears between requests.
+cache.clear()
+RequestCache.clear_all_namespaces()
 for user, key, value in ((learner, HERE, 1.0), (learner, HALF, 0.5), (learner, ELSEWHERE, 1.0), (other, ELSEWHERE, 0.25)):
     BlockCompletion.objects.submit_completion(user=user, block_key=UsageKey.from_string(key), completion=value)
 
