@@ -75,6 +75,8 @@ setup(
             'xblock-sdk>=0.15',
             'openedx-django-pyfs>=3.8',
             'lti-consumer-xblock>=11.4',
+            # the LMS's completion app, real, for the credential widget's LMS path (tests/openedx)
+            'edx-completion>=4.9',
             'pytest>=9.2',
             'pytest-django>=4.14',
             'hypothesis>=6.170',

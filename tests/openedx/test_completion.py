@@ -1,7 +1,8 @@
 """The credential widget and the LMS's completion, with the real edx-completion package.
 
-edx-completion is the platform's own app (pinned in ``../shared/openedx/platform-pins.txt``);
-``make test-platform`` runs these tests in that environment. Where it is not installed they skip.
+edx-completion is the platform's own app: our test extras install its newest release, and
+``make test-platform`` runs these tests again with the platform's pin (4.9). Where it is not
+installed they skip.
 """
 import json
 import subprocess
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_widget_loads_where_completion_is_installed_but_not_an_app(monkeypatch):
     """Studio and other hosts: importing completion's models raises RuntimeError there, not ImportError."""
-    pytest.importorskip('completion', reason='edx-completion is not installed here (make test-platform has it)')
+    pytest.importorskip('completion', reason='edx-completion is not installed (it is in the test extras)')
     with pytest.raises(RuntimeError):
         import completion.models  # noqa: F401
     monkeypatch.setattr(openedx, '_models', openedx._UNSETTLED)
@@ -27,7 +28,7 @@ def test_widget_loads_where_completion_is_installed_but_not_an_app(monkeypatch):
 
 
 def test_lms_completion_path_with_the_real_completion_service(tmp_path):
-    pytest.importorskip('completion', reason='edx-completion is not installed here (make test-platform has it)')
+    pytest.importorskip('completion', reason='edx-completion is not installed (it is in the test extras)')
     run = subprocess.run([sys.executable, str(REPO / 'tests' / 'openedx' / 'lms_completion.py'),
                           str(tmp_path / 'lms.sqlite3')], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
