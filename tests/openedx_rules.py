@@ -10,6 +10,10 @@ from __future__ import annotations
 import gettext
 import importlib.resources
 
+from xblock.exceptions import InvalidScopeError
+from xblock.fields import Scope
+from xblock.runtime import DictKeyValueStore
+
 AUTHOR_VIEW, STUDENT_VIEW = 'author_view', 'student_view'
 
 
@@ -70,3 +74,24 @@ def is_pointer_tag(node) -> bool:
     """
     has_text = node.text is not None and len(node.text.strip()) > 0
     return len(node) == 0 and set(node.attrib) == {'url_name'} and not has_text
+
+
+class ModulestoreKeyValueStore(DictKeyValueStore):
+    """The field store of a block as the modulestore hands it out, bound to no learner.
+
+    ``xmodule/modulestore/split_mongo/split_mongo_kvs.py``, ``SplitMongoKVS``: ``has`` is false for
+    learner scopes (so XBlock reads their defaults), ``get`` and ``set`` raise
+    ``InvalidScopeError``. The Course Blocks API's collect phase calls ``student_view_data()`` on
+    such blocks: it must read nothing but defaults there, and write nothing.
+    """
+    VALID_SCOPES = (Scope.parent, Scope.children, Scope.settings, Scope.content)
+
+    def get(self, key):
+        if key.scope not in self.VALID_SCOPES:
+            raise InvalidScopeError(key, self.VALID_SCOPES)
+        return super().get(key)
+
+    def set(self, key, value):
+        if key.scope not in self.VALID_SCOPES:
+            raise InvalidScopeError(key, self.VALID_SCOPES)
+        super().set(key, value)

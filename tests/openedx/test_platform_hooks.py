@@ -16,7 +16,7 @@ import pytest
 
 from ..credentials.support import DEMO_XML
 from ..credentials.test_block import load as load_widget
-from ..openedx_rules import studio_preview_view
+from ..openedx_rules import ModulestoreKeyValueStore, studio_preview_view
 from ..scenario.support import ScenarioTestRuntime, call, load, small_scenario
 
 SECRETS = ('SECRET-CONSEQUENCE', 'SECRET-SITUATION-PILOT', 'SECRET-SITUATION-COMPLAINT', 'SECRET-DEBRIEF',
@@ -55,6 +55,19 @@ def test_student_view_data_is_the_first_step_only_for_the_learnerless_platform_c
     assert '<script>' not in text and 'benefits office' in text
     for secret in SECRETS + ('"next"', '"points"', '"pilot"', '"complaint"'):
         assert secret not in text, secret
+
+
+def test_student_view_data_works_on_the_modulestores_learnerless_block():
+    """What the Course Blocks API's collect phase holds: no learner state, writing it raises."""
+    block = load(ScenarioTestRuntime(store=ModulestoreKeyValueStore()), small_scenario())
+    data = block.student_view_data()
+    block.save()  # nothing of a learner's was written (the store would refuse it)
+    assert data['status'] == 'not_started' and data['step']['id'] == 'intake'
+    assert widget_data_ok(load_widget(DEMO_XML).student_view_data())
+
+
+def widget_data_ok(data):
+    return data['status'] == 'available' and data['programme']['credentials']
 
 
 def test_student_view_data_follows_the_learner_and_still_hides_what_lies_ahead(scenario):

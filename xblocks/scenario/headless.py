@@ -24,7 +24,7 @@ class ScenarioHeadlessMixin:
             scenario = self.scenario()
         except ScenarioError:
             return {'display_name': self.display_name, 'status': 'unavailable'}
-        play = self.playthrough()
+        play = self.playthrough()  # the platform's learner-less block reads defaults: the first step
         status = play.status(scenario)
         data = {'display_name': self.display_name, 'status': status, 'role': scenario.role,
                 'introduction': clean_html(scenario.introduction), 'allow_undo': self.allow_undo}
