@@ -35,6 +35,7 @@ $(VENV)/.installed-%: setup.py $(CONSTRAINTS)
 	@[ -x $(PY) ] || $(PYTHON312) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[$*]'
+	$(PY) -m pip check
 	@rm -f $(VENV)/.installed-*; touch $@
 
 demo: $(VENV)/.installed-demo
