@@ -26,80 +26,98 @@ setup(
                                     'lti_tools', 'lti_tools.*']),
     py_modules=['magix'],
     package_data={
-        'xblocks.scenario': package_data('xblocks.scenario', ['templates', 'static', 'translations', 'content'])
+        # Compiled UI catalogues where Open edX looks: <root package of the block classes>/translations.
+        'xblocks': package_data('xblocks', ['translations']),
+        'xblocks.scenario': package_data('xblocks.scenario', ['templates', 'static', 'content'])
         + ['SCENARIO_FORMAT.md'],
-        'xblocks.credentials': package_data('xblocks.credentials', ['templates', 'static', 'translations', 'content'])
+        'xblocks.credentials': package_data('xblocks.credentials', ['templates', 'static', 'content'])
         + ['PATHWAY_FORMAT.md'],
         'course_export': package_data('course_export', ['demo_course']) + ['README.md'],
         'lti_tools': package_data('lti_tools', ['templates', 'locale']),
         'lti_tools.tool': package_data('lti_tools.tool', ['templates', 'static']),
     },
+    # Dependencies, two rules (our blocks live inside the Open edX platform's environment):
+    # * here, compatible RANGES: from the oldest version we really support (the pins of the Open
+    #   edX release we test, ../shared/openedx/platform-pins.txt, `make test-platform`) upwards.
+    #   No upper caps: a Tutor image installs us after the platform's requirements and without
+    #   constraints, so a cap below a version the platform moves to would make pip downgrade the
+    #   platform's package; newer versions are tested by `make test` (constraints.txt).
+    # * EXACT PINS only in constraints.txt, which our hosts and tests install with
+    #   (`pip install -c constraints.txt -e '.[test]'`, as the Makefile does).
+    # Adding a dependency (install_requires or an extra): its name and range here, its exact pin
+    # in constraints.txt (pins written into extras meanwhile are moved there at merge).
+    # Extras serve our hosts and tests only: their lower bounds are the versions our tests ran with.
+    # Django: the blocks render Django templates (xblocks/rendering.py) but XBlock does not
+    # require Django; the platform provides it and the range admits its version.
     install_requires=[
-        'XBlock==6.3.4',
-        'web-fragments==4.0.0',
-        'edx-opaque-keys==4.0.1',
-        'lxml==6.1.3',
-        'nh3==0.3.8',
-        'polib==1.2.0',
-        'Babel==2.18.0',
-        'PyJWT[crypto]==2.15.1',
-        'cryptography==50.0.2',
-        'jwcrypto==1.6.1',
-        'requests==2.34.2',
-        # the scenario diagram's layered (Sugiyama) layout, pure Python
-        'grandalf>=0.8,<0.9',
+        'XBlock>=5.3',
+        'web-fragments>=3.1',
+        'edx-opaque-keys>=3.0',
+        'Django>=5.2',
+        'lxml>=5.3',
+        'nh3>=0.3.2',
+        'polib>=1.2',
+        'Babel>=2.17',
+        'PyJWT[crypto]>=2.10',
+        'cryptography>=45',
+        'jwcrypto>=1.5.6',
+        'requests>=2.32',
+        # the scenario diagram's layered (Sugiyama) layout
+        'grandalf>=0.8',
     ],
     extras_require={
         # The embedded demo host: the xblock-sdk workbench under Django 5.2 LTS.
         'demo': [
-            'Django==5.2.19',
-            'xblock-sdk==0.15.2',
-            'openedx-django-pyfs==4.0.0',
+            'Django>=5.2',
+            'xblock-sdk>=0.15',
+            'openedx-django-pyfs>=3.8',
             # `magix credentials verify` checks the specifications in the demo too
-            'jsonschema==4.26.0',
-            'pyshacl==0.40.1',
-            'rdflib==7.6.0',
+            'jsonschema>=4.26',
+            'pyshacl>=0.40',
+            'rdflib>=7.6',
         ],
         # `magix credentials verify`: the OB 3.0 JSON Schema and EDC SHACL checkers.
         'credentials': [
-            'jsonschema==4.26.0',
-            'pyshacl==0.40.1',
-            'rdflib==7.6.0',
+            'jsonschema>=4.26',
+            'pyshacl>=0.40',
+            'rdflib>=7.6',
         ],
         'test': [
-            'Django==5.2.19',
-            'xblock-sdk==0.15.2',
-            'openedx-django-pyfs==4.0.0',
-            'lti-consumer-xblock==11.4.4',
-            'pytest==9.2.0',
-            'pytest-django==4.14.0',
-            'hypothesis==6.170.15',
-            'jsonschema==4.26.0',
-            'pyshacl==0.40.1',
-            'rdflib==7.6.0',
-            'olxcleaner==0.3.0',
-            'rapidfuzz==3.14.6',
+            'Django>=5.2',
+            'xblock-sdk>=0.15',
+            'openedx-django-pyfs>=3.8',
+            'lti-consumer-xblock>=11.4',
+            # the LMS's completion app, real, for the credential widget's LMS path (tests/openedx)
+            'edx-completion>=4.9',
+            'pytest>=9.2',
+            'pytest-django>=4.14',
+            'hypothesis>=6.170',
+            'jsonschema>=4.26',
+            'pyshacl>=0.40',
+            'rdflib>=7.6',
+            'olxcleaner>=0.3',
+            'rapidfuzz>=3.0',
             # a real CAT-side library reads and writes our XLIFF, PO and TMX in the tests
-            'translate-toolkit==3.20.4',
-            'playwright==1.65.2',
+            'translate-toolkit>=3.20',
+            'playwright>=1.65',
             # the production settings are tested too (parsing only: no server needed)
-            'dj-database-url==3.1.2',
-            'redis==8.1.0',
+            'dj-database-url>=3.1',
+            'redis>=7.1',
         ],
         # `magix course check` / `magix course build`: olxcleaner validates course archives.
         'course': [
-            'olxcleaner==0.3.0',
-            'rapidfuzz==3.14.6',  # fuzzy matches from a translation memory (magix i18n fill-from-tmx)
+            'olxcleaner>=0.3',
+            'rapidfuzz>=3.0',  # fuzzy matches from a translation memory (magix i18n fill-from-tmx)
         ],
         # `make bench`: the peers our benchmarks compare against (installed in .venv-bench only).
         'bench': [
-            'branching-xblock==0.3.3',
+            'branching-xblock>=0.3.3',
         ],
         # Several workers and hosts: PostgreSQL and Redis, configured from the environment.
         'production': [
-            'dj-database-url==3.1.2',
-            'psycopg[binary]==3.3.9',
-            'redis==8.1.0',
+            'dj-database-url>=3.1',
+            'psycopg[binary]>=3.3',
+            'redis>=7.1',
         ],
     },
     entry_points={

@@ -1,38 +1,25 @@
 """XBlock runtime services of the MAGIX host, matching what the Open edX LMS provides.
 
 ``BlockI18nService`` reads the same compiled catalogues as edx-platform's XBlock i18n service
-(``<block package>/translations/<locale>/LC_MESSAGES/text.mo``) for the request's language.
-The workbench builds one service instance per runtime, not per block, so this one serves the
-catalogues of all MAGIX blocks, merged into one.
+(``<root package of the block class>/translations/<locale>/LC_MESSAGES/text.mo``, see
+``xblocks.i18n``) for the request's language. The workbench builds one service instance per
+runtime, not per block, so this one serves the catalogues of all MAGIX blocks, merged into one.
 """
 from __future__ import annotations
 
 import copy
 import functools
 import gettext
-import importlib.resources
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import translation
 from xblock.reference.user_service import UserService, XBlockUser
 
-BLOCK_PACKAGES = ('xblocks.scenario', 'xblocks.credentials')
-TEXT_DOMAIN = 'text'
+from xblocks.i18n import BLOCK_PACKAGES, available_languages, catalogue, translations_dir  # noqa: F401
 
 
 def locale_dirs() -> list[str]:
-    return [str(importlib.resources.files(package).joinpath('translations')) for package in BLOCK_PACKAGES]
-
-
-def available_languages() -> list[str]:
-    """Language codes with a compiled UI catalogue, plus the source language."""
-    found = {'en'}
-    for directory in map(Path, locale_dirs()):
-        if directory.is_dir():
-            found.update(translation.to_language(entry.name) for entry in directory.iterdir()
-                         if (entry / 'LC_MESSAGES' / f'{TEXT_DOMAIN}.mo').is_file())
-    return sorted(found)
+    return [str(translations_dir(package)) for package in BLOCK_PACKAGES]
 
 
 @functools.lru_cache(maxsize=64)
@@ -44,16 +31,15 @@ def block_translations(locale: str) -> gettext.NullTranslations:
     appends the service's fallback each time, until the chain loops on itself.
     """
     found = None
-    for directory in locale_dirs():
-        try:
-            catalogue = gettext.translation(TEXT_DOMAIN, directory, [locale])
-        except OSError:
+    for package in BLOCK_PACKAGES:
+        loaded = catalogue(package, locale)  # English (and one log line) when the catalogue is missing
+        if type(loaded) is gettext.NullTranslations:
             continue
         if found is None:
-            found = copy.copy(catalogue)  # gettext caches catalogues: leave its copy untouched
-            found._catalog = dict(catalogue._catalog)
+            found = copy.copy(loaded)  # gettext caches catalogues: leave its copy untouched
+            found._catalog = dict(loaded._catalog)
         else:
-            found._catalog.update({key: value for key, value in catalogue._catalog.items()
+            found._catalog.update({key: value for key, value in loaded._catalog.items()
                                    if key not in found._catalog})
     return found or gettext.NullTranslations()
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from workbench.settings import *  # noqa: F401,F403  (the SDK's defaults, then our overrides)
 from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
 
-from lti_tools.services import available_languages
+from xblocks.i18n import available_languages  # not lti_tools.services: it imports XBlock, whose djpyfs needs apps
 
 VAR_DIR = Path(os.environ.get('MAGIX_VAR_DIR', Path.cwd() / 'var')).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)

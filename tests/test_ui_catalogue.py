@@ -1,10 +1,15 @@
 """The UI-string catalogue: up to date with the code, complete in the 24 EU languages, compiled."""
 import re
+import runpy
+from pathlib import Path
+from unittest import mock
 
 import polib
 import pytest
 
-from xblocks import ui_catalogue
+from xblocks import i18n, ui_catalogue
+
+REPO = Path(__file__).resolve().parent.parent
 
 PLACEHOLDER = re.compile(r'\{[a-z_]+\}|%\([a-z_]+\)s|%%')
 
@@ -37,3 +42,21 @@ def test_compiled_catalogues_are_where_open_edx_and_the_host_look(locale):
         assert path.is_file(), f'{path} missing: run magix ui-strings compile'
         compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(path))}
         assert compiled == source, f'{path} is stale: run magix ui-strings compile'
+
+
+def test_catalogues_go_where_the_platform_derives_from_our_block_classes():
+    """``<root package of each block class>/translations`` (edx-platform's rule, see tests/openedx_rules.py)."""
+    assert ui_catalogue.block_catalogue_dirs() == [REPO / 'xblocks' / 'translations']
+    assert {module.split('.')[0] for module in i18n.BLOCK_MODULES} == {'xblocks'}
+
+
+def test_compiled_catalogues_ship_in_the_package(monkeypatch):
+    """What setup() receives as package data: every language's ``text.mo`` under ``xblocks/translations``."""
+    captured = {}
+    monkeypatch.chdir(REPO)
+    with mock.patch('setuptools.setup', lambda **arguments: captured.update(arguments)):
+        runpy.run_path(str(REPO / 'setup.py'), run_name='__main__')
+    shipped = set(captured['package_data']['xblocks'])
+    assert {f'translations/{locale}/LC_MESSAGES/text.mo' for locale in ui_catalogue.EU_LOCALES} <= shipped
+    assert not any('translations' in path for package in ('xblocks.scenario', 'xblocks.credentials')
+                   for path in captured['package_data'][package])

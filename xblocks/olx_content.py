@@ -4,17 +4,72 @@ The element is kept as XML text in a ``Scope.content`` field and written back as
 element, never as a JSON blob or an attribute, so Studio, the export tools and translators all
 read the same structure. Stored text is always canonical lxml output, hence byte-stable
 export → import → export.
+
+Two OLX forms are read, as Open edX course archives hold them:
+
+* inline: ``<magix_scenario url_name="x" display_name="..."><scenario>...</scenario></magix_scenario>``
+  in the vertical: what Studio exports for blocks installed from outside edx-platform (XBlock's
+  own ``add_xml_to_node`` under the platform's ``add_block_as_child_node``), and what we export;
+* pointer: ``<magix_scenario url_name="x"/>`` in the vertical, the definition in
+  ``magix_scenario/x.xml`` of the course folder: what edx-platform's ``XmlMixin`` writes for its
+  built-in blocks, what hand-written courses and our course tools use. The platform resolves
+  pointers only for blocks with ``XmlMixin``; pure XBlocks resolve their own (the decision record
+  on pointer tags in openedx/xblocks-contrib), from the import runtime's ``resources_fs``.
 """
 from __future__ import annotations
 
 from lxml import etree
 
 from . import xml_safety
+from .problems import N_, ContentError, Problem
+
+POINTER_MESSAGES = {
+    'missing': N_('<{tag} url_name="{url_name}"/> points to {path}, which is not in the course.'),
+    'unreadable': N_('{path} cannot be read: {error}'),
+    'pointer': N_('<{tag} url_name="{url_name}"/> is a pointer: its content is in {path}.'),
+}
 
 
 def element_xml(element: etree._Element) -> str:
     """An element as lxml writes it (its tail left out): the canonical stored form."""
     return etree.tostring(element, encoding='unicode', with_tail=False)
+
+
+def is_pointer_tag(node: etree._Element) -> bool:
+    """No children, no text and ``url_name`` as its only attribute (edx-platform's ``is_pointer_tag``)."""
+    has_text = node.text is not None and bool(node.text.strip())
+    return len(node) == 0 and set(node.attrib) == {'url_name'} and not has_text
+
+
+def pointer_path(node: etree._Element) -> str:
+    """``<tag>/<url_name>.xml``, a ``:`` in the name standing for a folder (as edx-platform reads it)."""
+    return f'{node.tag}/{node.get("url_name").replace(":", "/")}.xml'
+
+
+def pointer_problem(node: etree._Element) -> Problem:
+    """What to say when a pointer tag is given where its definition was expected."""
+    return Problem(POINTER_MESSAGES['pointer'], {'tag': node.tag, 'url_name': node.get('url_name'),
+                                                 'path': pointer_path(node)}, line=node.sourceline)
+
+
+def load_pointed_definition(node: etree._Element, runtime) -> etree._Element:
+    """The definition a pointer tag refers to, with the pointer's ``url_name``; errors name the file."""
+    path = pointer_path(node)
+    params = {'tag': node.tag, 'url_name': node.get('url_name'), 'path': path}
+    resources = getattr(runtime, 'resources_fs', None)
+    if resources is None or not resources.exists(path):
+        raise ContentError([Problem(POINTER_MESSAGES['missing'], params)])
+    try:
+        with resources.open(path, 'rb') as definition_file:
+            definition = xml_safety.parse_untrusted_xml(definition_file.read())
+    except xml_safety.UnsafeXML as error:
+        raise ContentError([Problem(POINTER_MESSAGES['unreadable'], {**params, 'error': str(error)},
+                                    line=error.line)]) from None
+    if definition.tag != node.tag:
+        raise ContentError([Problem(POINTER_MESSAGES['unreadable'],
+                                    {**params, 'error': f'<{definition.tag}> instead of <{node.tag}>'})])
+    definition.set('url_name', node.get('url_name'))
+    return definition
 
 
 class ChildContentOlxMixin:
@@ -27,16 +82,19 @@ class ChildContentOlxMixin:
     content_field: str
 
     @classmethod
-    def parse_xml(cls, node, runtime, keys):
+    def parse_xml(cls, node, runtime, keys, *args, **kwargs):
+        if is_pointer_tag(node):
+            node = load_pointed_definition(node, runtime)
         child = node.find(cls.content_tag)
         if child is not None:
             node.remove(child)  # content, not a child block
-        block = super().parse_xml(node, runtime, keys)
+        block = super().parse_xml(node, runtime, keys, *args, **kwargs)
         if child is not None:
             setattr(block, cls.content_field, element_xml(child))
         return block
 
     def add_xml_to_node(self, node):
+        """The inline form, as Studio exports blocks from outside edx-platform."""
         super().add_xml_to_node(node)
         node.attrib.pop(self.content_field, None)
         stored = xml_safety.parse_untrusted_xml(getattr(self, self.content_field))

@@ -3,6 +3,8 @@
 Scenario XHTML comes from course teams and imported archives; nh3 (ammonia) keeps only the
 markup a case text needs and drops scripts, event handlers, styles and ``javascript:`` URLs.
 """
+from html import unescape
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -17,3 +19,8 @@ def clean_html(html: str) -> str:
     """Markup safe to insert into a page: allowed tags only, links with safe schemes."""
     return nh3.clean(html or '', tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={'http', 'https', 'mailto'}, link_rel='noopener noreferrer')
+
+
+def plain_text(html: str) -> str:
+    """The text of course-team markup, tags (and script/style content) dropped, whitespace collapsed."""
+    return ' '.join(unescape(nh3.clean(html or '', tags=set())).split())

@@ -7,8 +7,9 @@ Django templates (``{% trans %}`` and ``{% blocktrans %}``, read through Django'
 ``templatize``, exactly what ``makemessages`` does). JavaScript receives its strings from the
 server, so it holds none. The ``.po`` sources live in ``translations/xblocks/<locale>.po``; the
 compiled ``text.mo`` goes where edx-platform's XBlock i18n service looks for it:
-``<block package>/translations/<locale>/LC_MESSAGES/text.mo``; the host's pages read the same
-catalogue compiled as ``lti_tools/locale/<locale>/LC_MESSAGES/django.mo`` (Django's app locale).
+``<root package>/translations/<locale>/LC_MESSAGES/text.mo``, the root package being the first
+component of the module of each block class (``xblocks``; see ``xblocks.i18n``); the host's pages
+read the same catalogue compiled as ``lti_tools/locale/<locale>/LC_MESSAGES/django.mo``.
 """
 from __future__ import annotations
 
@@ -18,13 +19,15 @@ from pathlib import Path
 
 import polib
 
+from .i18n import BLOCK_MODULES, TEXT_DOMAIN, root_package
+
 REPO = Path(__file__).resolve().parent.parent
 XBLOCKS = REPO / 'xblocks'
 HOST = REPO / 'lti_tools'
 HOST_LOCALE = HOST / 'locale'
 CATALOGUE_DIR = REPO / 'translations' / 'xblocks'
 TEMPLATE = CATALOGUE_DIR / 'text.pot'
-DOMAIN = 'text'
+DOMAIN = TEXT_DOMAIN
 KEYWORDS = {'_': None, 'N_': None, 'gettext': None, 'gettext_lazy': None, 'gettext_noop': None,
             'ngettext': (1, 2), 'ngettext_lazy': (1, 2),
             'pgettext': ((1, 'c'), 2), 'pgettext_lazy': ((1, 'c'), 2), 'npgettext': ((1, 'c'), 2, 3)}
@@ -41,9 +44,10 @@ EU_LOCALES = ('bg', 'cs', 'da', 'de', 'el', 'es', 'et', 'fi', 'fr', 'ga', 'hr', 
               'lv', 'mt', 'nl', 'pl', 'pt', 'ro', 'sk', 'sl', 'sv')
 
 
-def block_packages() -> list[Path]:
-    """Folders of the XBlock packages (those holding a ``block.py``): each gets compiled catalogues."""
-    return sorted(path.parent for path in XBLOCKS.glob('*/block.py'))
+def block_catalogue_dirs() -> list[Path]:
+    """``<root package>/translations`` of every block class: where Open edX reads our catalogues."""
+    roots = sorted({root_package(module) for module in BLOCK_MODULES})
+    return [REPO / root / 'translations' for root in roots]
 
 
 def source_files() -> list[Path]:
@@ -128,8 +132,8 @@ def update(locale: str, template: polib.POFile) -> polib.POFile:
 
 
 def compiled_paths(locale: str) -> list[Path]:
-    """Where one language's compiled catalogue goes: each block package, and the host."""
-    targets = [package / 'translations' / locale / 'LC_MESSAGES' / f'{DOMAIN}.mo' for package in block_packages()]
+    """Where one language's compiled catalogue goes: each blocks' root package, and the host."""
+    targets = [folder / locale / 'LC_MESSAGES' / f'{DOMAIN}.mo' for folder in block_catalogue_dirs()]
     return targets + [HOST_LOCALE / locale / 'LC_MESSAGES' / 'django.mo']
 
 
@@ -171,7 +175,7 @@ def add_arguments(parser):
     actions.add_parser('extract', help='Write translations/xblocks/text.pot from the blocks\' sources.')
     update_parser = actions.add_parser('update', help='Merge the template into every language (or --lang).')
     update_parser.add_argument('--lang', action='append', help='a locale to create or update (repeatable)')
-    actions.add_parser('compile', help='Compile every language into <block package>/translations/.')
+    actions.add_parser('compile', help='Compile every language into xblocks/translations/ and the host.')
     status = actions.add_parser('status', help='Translated, fuzzy and untranslated strings per language.')
     status.add_argument('--min', type=float, default=None, metavar='PERCENT',
                         help='exit non-zero when a language is below PERCENT translated')
@@ -188,7 +192,7 @@ def run(args):
             print(f'{locale}: {catalogue.percent_translated()}% translated')
     elif args.action == 'compile':
         written = compile_all()
-        print(f'{len(written)} catalogues compiled into {len(block_packages())} block packages and the host')
+        print(f'{len(written)} catalogues compiled into {", ".join(map(str, block_catalogue_dirs()))} and the host')
     else:
         failing = []
         print(f'{"language":<10}{"translated":>11}{"fuzzy":>7}{"untranslated":>14}{"%":>8}')

@@ -3,7 +3,6 @@
 Here no host results service and no edx-platform exist: the widget must still render the
 pathway, its Studio editor must validate before saving, and its OLX must round-trip.
 """
-import gettext
 import json
 import re
 
@@ -19,6 +18,7 @@ from xblocks.credentials.loading import scenario_blocks_with_url_names
 from xblocks.credentials.openedx import OpenEdxBackend
 from xblocks.credentials.pathway_xml import canonical_xml
 
+from ..openedx_rules import PlatformI18nService, studio_preview_view
 from .support import COURSE, DEMO_XML, block_key, demo_pathway, small_xml
 
 
@@ -34,11 +34,17 @@ class LearnerUserService(UserService):
 
 
 class LmsLikeRuntime(ToyRuntime):
-    """ToyRuntime plus ``i18n`` and ``user``, as the LMS provides them (no results service)."""
+    """ToyRuntime plus ``i18n`` (the platform's rule, per block) and ``user``, as the LMS provides them."""
 
-    def __init__(self, user_id=None):
+    def __init__(self, user_id=None, locale='en'):
         super().__init__(user_id)
-        self._services.update(i18n=gettext.NullTranslations(), user=LearnerUserService(user_id))
+        self.locale = locale
+        self._services.update(user=LearnerUserService(user_id))
+
+    def service(self, block, service_name):
+        if service_name == 'i18n':
+            return PlatformI18nService(block, self.locale)
+        return super().service(block, service_name)
 
     def handler_url(self, block, handler_name, suffix='', query='', thirdparty=False):
         return f'/handler/{handler_name}?{query}'
@@ -98,8 +104,11 @@ def test_download_requires_a_signed_in_learner_with_the_credential():
     assert response.status_code == 404
 
 
-def test_author_view_summarises_the_pathway():
-    html = load().render('author_view').content
+def test_studio_preview_summarises_the_pathway():
+    """Studio picks the view itself (``tests/openedx_rules.py``: ``has_author_view``, from edx-platform)."""
+    block = load()
+    assert studio_preview_view(block) == 'author_view'
+    html = block.render(studio_preview_view(block)).content
     assert 'Programme “AI, Data and Digital Governance in Public Administration”: 8 ECTS, EQF level 7.' in html
     assert '<code>rights-and-data</code>' in html and 'Problems to fix' not in html
 

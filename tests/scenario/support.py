@@ -1,24 +1,25 @@
 """A small XBlock runtime for scenario tests: real field storage, services and recorded events.
 
 It is the XBlock test double the XBlock library itself uses (a ``Runtime`` over a
-``DictKeyValueStore``), plus the services Open edX provides to our block: ``i18n`` reading our
-compiled catalogues, ``user`` with the LMS's staff flag, and ``publish`` that records grades.
+``DictKeyValueStore``), plus the services Open edX provides to our block: ``i18n`` built per
+block by the platform's rule (``tests/openedx_rules.py``), ``user`` with the LMS's staff flag, and
+``publish`` that records grades. Like the LMS it mixes a mixin into block classes, so the block's
+class is not the one our code defines (the platform's i18n rule must look at ``unmixed_class``).
 """
 from __future__ import annotations
 
-import gettext
 import json
-from pathlib import Path
 
 from webob import Request
 from xblock.runtime import KvsFieldData
 from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
+from xblock.core import XBlockMixin
 from xblock.runtime import DictKeyValueStore, MemoryIdManager, Runtime
 
 from xblocks.scenario.block import ScenarioBlock
 
-SCENARIO_PACKAGE = Path(__file__).resolve().parents[2] / 'xblocks' / 'scenario'
+from ..openedx_rules import PlatformI18nService
 
 SMALL_SCENARIO = """\
 <magix_scenario display_name="Benefits pre-screening" scoring_mode="{mode}" max_attempts="{attempts}"
@@ -72,15 +73,8 @@ def small_scenario(mode='path', attempts=0) -> str:
     return SMALL_SCENARIO.format(mode=mode, attempts=attempts)
 
 
-class BlockI18n:
-    """The runtime ``i18n`` service as edx-platform builds it: the block package's ``text.mo``."""
-
-    def __init__(self, locale='en'):
-        self.translations = gettext.translation(
-            'text', str(SCENARIO_PACKAGE / 'translations'), [locale], fallback=True)
-
-    def __getattr__(self, name):
-        return getattr(self.translations, name)
+class PlatformLikeMixin(XBlockMixin):
+    """Stands for the LMS's ``XBLOCK_MIXINS``: makes the runtime build a mixed class, as the LMS does."""
 
 
 class StaffAwareUserService(UserService):
@@ -101,13 +95,17 @@ class ScenarioTestRuntime(Runtime):
     def __init__(self, store=None, user_id='learner-1', locale='en', is_staff=False, id_manager=None):
         self.store = store if store is not None else DictKeyValueStore()
         self.id_manager = id_manager or MemoryIdManager()
-        super().__init__(self.id_manager, self.id_manager, services={
+        super().__init__(self.id_manager, self.id_manager, mixins=(PlatformLikeMixin,), services={
             'field-data': KvsFieldData(self.store),
-            'i18n': BlockI18n(locale),
             'user': StaffAwareUserService(user_id, is_staff),
         })
-        self.user_id = user_id
+        self.user_id, self.locale = user_id, locale
         self.events: list[tuple[str, dict]] = []
+
+    def service(self, block, service_name):
+        if service_name == 'i18n':
+            return PlatformI18nService(block, self.locale)
+        return super().service(block, service_name)
 
     def load_block_type(self, block_type):
         return ScenarioBlock if block_type == 'magix_scenario' else super().load_block_type(block_type)

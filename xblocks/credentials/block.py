@@ -24,6 +24,7 @@ from ..rendering import render_template
 from . import openedx
 from .award import Award
 from .exports import FORMATS, signed_file
+from .headless import CredentialHeadlessMixin
 from .keys import IssuerKeyError, load_issuer_key, load_or_create_issuer_key
 from .loading import demo_block_xml, demo_course_page, load_pathway, loader
 from .model import BLOCK, COURSE, CREDENTIAL, Pathway
@@ -40,11 +41,12 @@ PARTICIPATION = {'online': _('Online'), 'onsite': _('On site'), 'blended': _('Bl
 
 @XBlock.needs('i18n')
 @XBlock.wants('user', 'completion', 'magix_results', 'settings')
-class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
+class CredentialProgressBlock(CredentialStudioMixin, CredentialHeadlessMixin, I18nMixin, XBlock):
     """Progress towards stackable micro-credentials and the programme they build."""
 
     completion_mode = XBlockCompletionMode.EXCLUDED
     has_author_view = True
+    icon_class = 'other'
     block_settings_key = 'magix_credential_progress'
 
     display_name = String(display_name=_('Title'), default=_('Your progress towards the programme'),
@@ -92,7 +94,7 @@ class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
         host = self.runtime.service(self, 'magix_results')
         if host is not None:
             return host
-        return openedx.OpenEdxBackend(self.course_key()) if openedx.AVAILABLE else None
+        return openedx.OpenEdxBackend(self.course_key()) if openedx.available() else None
 
     def progress(self, pathway: Pathway, user_id: str):
         backend = self.backend()
@@ -162,6 +164,7 @@ class CredentialProgressBlock(CredentialStudioMixin, I18nMixin, XBlock):
         }
         return self.render_template('_credential.html', c=context)
 
+    @XBlock.supports('multi_device')  # plain HTML and links: works in the mobile apps' web view
     def student_view(self, context=None):
         prefix = f'magix-{uuid.uuid4().hex[:12]}'
         pathway, problems = load_pathway(self.pathway_xml)

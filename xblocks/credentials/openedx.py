@@ -30,14 +30,40 @@ from .progress import Result
 
 log = logging.getLogger(__name__)
 
-try:  # edx-platform models: importable only inside the LMS
-    from completion.models import BlockCompletion
-    from lms.djangoapps.courseware.models import StudentModule
-    from lms.djangoapps.grades.models import PersistentCourseGrade
-except ImportError:  # pragma: no cover - exercised only inside Open edX
-    BlockCompletion = StudentModule = PersistentCourseGrade = None
+# Why the guard catches more than ImportError: with edx-completion installed but its app not in
+# INSTALLED_APPS (Studio, other hosts), importing its models raises RuntimeError; before Django
+# is set up, ImproperlyConfigured or AppRegistryNotReady. Hence a function, tried when needed
+# (the block module is imported during app loading), that remembers only settled answers.
+_UNSETTLED = object()
+_models = _UNSETTLED
 
-AVAILABLE = StudentModule is not None
+
+def lms_models():
+    """``(BlockCompletion, StudentModule, PersistentCourseGrade)`` inside the LMS, else ``None``."""
+    global _models
+    if _models is not _UNSETTLED:
+        return _models
+    try:
+        from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+    except ImportError:  # a host without Django: certainly not the LMS
+        _models = None
+        return None
+    try:
+        from completion.models import BlockCompletion
+        from lms.djangoapps.courseware.models import StudentModule
+        from lms.djangoapps.grades.models import PersistentCourseGrade
+    except (AppRegistryNotReady, ImproperlyConfigured):
+        return None  # asked too early: ask again later
+    except (ImportError, RuntimeError) as error:
+        log.info('Open edX LMS models not available here (%s): no LMS results backend', error)
+        _models = None
+        return None
+    _models = (BlockCompletion, StudentModule, PersistentCourseGrade)
+    return _models
+
+
+def available() -> bool:
+    return lms_models() is not None
 
 
 def split_keys(keys):
@@ -56,32 +82,41 @@ def split_keys(keys):
     return usages, courses
 
 
+def other_course_completions(block_completion, by_user, usages, user_id, current_course: str):
+    """Add ``BlockCompletion`` rows of blocks outside the current course to ``by_user`` (one query)."""
+    by_usage = {str(key): key_string for key_string, key in usages.items()}
+    other_course = [key for key in usages.values() if str(key.course_key) != current_course]
+    if not other_course:
+        return
+    user_filter = {} if user_id is None else {'user_id': user_id}
+    for user, block_key, completion in block_completion.objects.filter(
+            block_key__in=other_course, **user_filter).values_list('user_id', 'block_key', 'completion'):
+        key = by_usage.get(str(block_key))
+        if key:
+            previous = by_user[user].get(key, Result())
+            by_user[user][key] = Result(previous.earned, previous.possible, completion)
+
+
 def _read(user_id: int | None, keys, current_course: str):
     """Rows of one learner (or all, ``user_id=None``): ``{user_id: {key: Result}}`` in three queries."""
+    block_completion, student_module, course_grade = lms_models()
     user_filter = {} if user_id is None else {'user_id': user_id}
     usages, courses = split_keys(keys)
     by_user: dict = defaultdict(dict)
     by_usage = {str(key): key_string for key_string, key in usages.items()}
-    for user_id, module_key, grade, max_grade in StudentModule.objects.filter(
+    for learner, module_key, grade, max_grade in student_module.objects.filter(
             module_state_key__in=list(usages.values()),
             **({} if user_id is None else {'student_id': user_id})).values_list('student_id', 'module_state_key', 'grade', 'max_grade'):
         key = by_usage.get(str(module_key))
         if key and max_grade:
-            by_user[user_id][key] = Result(grade, max_grade, None)
-    other_course = [key for key_string, key in usages.items() if str(key.course_key) != current_course]
-    if other_course:
-        for user_id, block_key, completion in BlockCompletion.objects.filter(
-                block_key__in=other_course, **user_filter).values_list('user_id', 'block_key', 'completion'):
-            key = by_usage.get(str(block_key))
-            if key:
-                previous = by_user[user_id].get(key, Result())
-                by_user[user_id][key] = Result(previous.earned, previous.possible, completion)
+            by_user[learner][key] = Result(grade, max_grade, None)
+    other_course_completions(block_completion, by_user, usages, user_id, current_course)
     if courses:
         by_course = {str(key): key_string for key_string, key in courses.items()}
-        for user_id, course_id, percent in PersistentCourseGrade.objects.filter(
+        for learner, course_id, percent in course_grade.objects.filter(
                 course_id__in=list(courses.values()), **user_filter).values_list('user_id', 'course_id',
                                                                                  'percent_grade'):
-            by_user[user_id][by_course[str(course_id)]] = Result(percent, 1.0, None)
+            by_user[learner][by_course[str(course_id)]] = Result(percent, 1.0, None)
     return by_user
 
 

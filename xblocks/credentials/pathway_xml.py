@@ -15,7 +15,7 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from .. import xml_safety
-from ..olx_content import element_xml
+from ..olx_content import element_xml, is_pointer_tag, pointer_problem
 from .model import BLOCK, COURSE, CREDENTIAL, MicroCredential, Organisation, Pathway, Programme, Requirement, Text
 from .problems import N_, PathwayError, Problem
 
@@ -66,6 +66,8 @@ def find_pathway_element(root: etree._Element) -> etree._Element:
     if root.tag == PATHWAY_TAG:
         return root
     found = root.find(PATHWAY_TAG)
+    if found is None and is_pointer_tag(root):
+        raise PathwayError([pointer_problem(root)])
     if found is None:
         raise PathwayError([Problem(N_('Expected a <pathway> element, found <{tag}>.'),
                                     {'tag': root.tag}, line=root.sourceline)])

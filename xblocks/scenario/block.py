@@ -18,6 +18,7 @@ from ..i18n import I18nMixin, _
 from ..rendering import render_template
 from ..sanitize import clean_html
 from . import engine
+from .headless import ScenarioHeadlessMixin
 from .loading import load_scenario, loader
 from .olx import parse_xml_text
 from .problems import ScenarioError
@@ -30,8 +31,11 @@ USER_IS_STAFF = 'edx-platform.user_is_staff'
 
 @XBlock.needs('i18n')
 @XBlock.wants('user')
-class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlockMixin, I18nMixin, XBlock):
+class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringMixin, CompletableXBlockMixin,
+                    I18nMixin, XBlock):
     """A branching public-sector case: the learner decides, consequences unfold, an ending is debriefed."""
+
+    icon_class = 'problem'  # Studio's unit outline and the LMS sequence bar show it as an exercise
 
     display_name = String(display_name=_('Title'), default=_('Scenario exercise'), scope=Scope.settings,
                           help=_('The title learners see above the exercise.'))
@@ -173,6 +177,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlock
                   'reflection': play.reflections.get(entry['step'], '')} for entry in play.history]
         return self.render_template('_recap.html', recap=recap)
 
+    @XBlock.supports('multi_device')  # server-rendered HTML, small script: works in the mobile apps' web view
     def student_view(self, context=None):
         prefix = f'magix-{uuid.uuid4().hex[:12]}'
         try:

@@ -10,6 +10,7 @@ import re
 from lxml import etree
 
 from .. import xml_safety
+from ..olx_content import is_pointer_tag, pointer_problem
 from .model import Dimension, Effect, Ending, Option, Scenario, Step
 from .problems import N_, Problem, ScenarioError
 
@@ -43,6 +44,8 @@ def find_scenario_element(root: etree._Element) -> etree._Element:
     if root.tag == SCENARIO_TAG:
         return root
     found = root.find(SCENARIO_TAG)
+    if found is None and is_pointer_tag(root):
+        raise ScenarioError([pointer_problem(root)])
     if found is None:
         raise ScenarioError([Problem(N_('Expected a <scenario> element, found <{tag}>.'),
                                      {'tag': root.tag}, line=root.sourceline)])

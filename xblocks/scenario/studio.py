@@ -15,6 +15,7 @@ class ScenarioStudioMixin(ChildContentOlxMixin):
     """Settings as a form, the scenario as readable XML validated on save, and an SVG diagram."""
 
     content_tag, content_field = 'scenario', 'scenario_xml'
+    has_author_view = True  # Studio previews author_view (the diagram) only for blocks that say so
 
     def diagram_labels(self):
         return {
