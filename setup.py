@@ -67,9 +67,12 @@ setup(
             'rdflib==7.6.0',
             'olxcleaner==0.3.0',
             'playwright==1.65.2',
-            # the production settings are tested too (parsing only: no server needed)
+            # the LTI tool service is tested for real: gunicorn, whitenoise, PostgreSQL, Redis
             'dj-database-url==3.1.2',
+            'psycopg[binary]==3.3.9',
             'redis==8.1.0',
+            'gunicorn==23.0.0',
+            'whitenoise==6.12.0',
         ],
         # `magix course check` / `magix course build`: olxcleaner validates course archives.
         'course': [
@@ -80,10 +83,16 @@ setup(
             'branching-xblock==0.3.3',
         ],
         # Several workers and hosts: PostgreSQL and Redis, configured from the environment.
+        # The LTI tool service (lti_tools.service): gunicorn, whitenoise, PostgreSQL and Redis.
         'production': [
+            'Django==5.2.19',
+            'xblock-sdk==0.15.2',
+            'openedx-django-pyfs==4.0.0',
             'dj-database-url==3.1.2',
             'psycopg[binary]==3.3.9',
             'redis==8.1.0',
+            'gunicorn==23.0.0',
+            'whitenoise==6.12.0',
         ],
     },
     entry_points={
