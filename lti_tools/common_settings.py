@@ -90,6 +90,7 @@ TIME_ZONE = 'UTC'
 USE_I18N = True
 USE_TZ = True
 SITE_ID = 1
+DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'   # the xblock-sdk's tables; our apps say BigAutoField
 
 STATIC_URL = '/static/'
 STATIC_ROOT = os.environ.get('MAGIX_STATIC_ROOT', str(VAR_DIR / 'static'))

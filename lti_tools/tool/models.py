@@ -237,7 +237,7 @@ class GradeSubmission(models.Model):
     recorded twice is stored once, and the AGS timestamp makes a re-post harmless.
     """
 
-    PENDING, SENT, FAILED = 'pending', 'sent', 'failed'
+    PENDING, SENT, FAILED, SUPERSEDED = 'pending', 'sent', 'failed', 'superseded'
 
     resource_link = models.ForeignKey(ResourceLink, on_delete=models.CASCADE)
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE)
@@ -245,8 +245,9 @@ class GradeSubmission(models.Model):
     score_given = models.FloatField()
     score_maximum = models.FloatField()
     timestamp = models.DateTimeField()
-    status = models.CharField(max_length=10, default=PENDING, choices=[(PENDING, 'pending'), (SENT, 'sent'),
-                                                                       (FAILED, 'failed')], db_index=True)
+    status = models.CharField(max_length=10, default=PENDING, choices=[
+        (PENDING, 'pending'), (SENT, 'sent'), (FAILED, 'failed'), (SUPERSEDED, 'superseded by a newer score')],
+        db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     last_error = models.TextField(blank=True)
