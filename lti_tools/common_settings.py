@@ -166,5 +166,7 @@ LTI_KEY_PASSPHRASE = os.environ.get('MAGIX_LTI_KEY_PASSPHRASE', '')
 # Only the demo (and tests with a platform on 127.0.0.1) allow it.
 LTI_REGISTRATION_ALLOW_INSECURE = False
 LTI_REGISTRATION_LINK_HOURS = 24
+# How long a grade worker owns a score it is posting; after a crash, the score is posted again then.
+LTI_GRADE_CLAIM_SECONDS = float(os.environ.get('MAGIX_LTI_GRADE_CLAIM_SECONDS', 120))
 # The exercises the tool offers: the scenario package's content folder, or this folder.
 LTI_CONTENT_DIR = os.environ.get('MAGIX_LTI_CONTENT_DIR') or None
