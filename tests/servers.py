@@ -1,7 +1,7 @@
 """Real servers for the tests, started on 127.0.0.1 (free ports, temporary folders) and stopped after.
 
-- ``postgres`` (session): Debian's PostgreSQL 15 (``/usr/lib/postgresql/15/bin``, or ``$MAGIX_PG_BINDIR``,
-  or ``initdb`` on PATH): ``initdb`` + ``pg_ctl``; ``postgres.new_database()`` gives each test its own.
+- ``postgres`` (session): Debian's PostgreSQL (``$MAGIX_PG_BINDIR``, ``/usr/lib/postgresql/15/bin``, any
+  other ``/usr/lib/postgresql/*/bin``, or ``initdb`` on PATH): ``initdb`` + ``pg_ctl``; ``postgres.new_database()`` gives each test its own.
   As root, the server runs as the ``postgres`` system user (PostgreSQL refuses to run as root).
 - ``redis`` (session): ``redis-server`` without persistence; ``redis.url(db)``.
 - ``ServiceProcess``: the LTI tool service under gunicorn (two workers by default), as it runs in
@@ -49,7 +49,9 @@ def wait_for_port(port: int, process: subprocess.Popen | None = None, seconds: f
 
 
 def pg_bindir() -> Path | None:
-    for candidate in PG_BINDIRS:
+    installed = sorted(Path('/usr/lib/postgresql').glob('*/bin'), key=lambda path: int(path.parent.name)
+                       if path.parent.name.isdigit() else 0, reverse=True)
+    for candidate in [*PG_BINDIRS, *map(str, installed)]:
         if candidate and (Path(candidate) / 'initdb').is_file():
             return Path(candidate)
     found = shutil.which('initdb')
