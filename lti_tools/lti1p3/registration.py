@@ -125,8 +125,9 @@ def register(openid_configuration_url: str, registration_token: str, configurati
         value = platform.get(required)
         if not isinstance(value, str):
             raise RegistrationError(f'the platform configuration has no {required}')
-        try:
-            safe_http.check_url(value, policy)
+        try:   # endpoints we will call later (keys, tokens) must not point into our network either
+            _scheme, host, port, _target = safe_http.check_url(value, policy)
+            safe_http.resolve(host, port, policy)
         except safe_http.UnsafeUrl as error:
             raise RegistrationError(f'{required}: {error}') from None
     answer = _json(fetch, 'POST', platform['registration_endpoint'], policy, bearer, configuration)

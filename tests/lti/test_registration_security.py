@@ -201,3 +201,23 @@ def test_a_key_sealed_with_the_old_public_passphrase_stays_readable_and_is_resea
     resealed = ToolKey.objects.get(kid=legacy.kid).private_pem
     assert not tool_keys.opens(resealed, derived_passphrase(LEGACY_PUBLIC_SECRET))
     assert tool_keys.opens(resealed, key_passphrases()[0]) and store.reseal_keys() == []
+
+
+def test_endpoints_named_by_the_configuration_must_be_public_too(monkeypatch):
+    """A public configuration URL naming our own network for its keys or tokens is refused."""
+    from lti_tools.lti1p3 import registration
+    from lti_tools.lti1p3.errors import RegistrationError
+    public = [(socket.AF_INET, socket.SOCK_STREAM, 6, '', ('93.184.215.14', 443))]
+    monkeypatch.setattr(socket, 'getaddrinfo', lambda host, *a, **k: public if host == 'lms.example.org' else
+                        [(socket.AF_INET, socket.SOCK_STREAM, 6, '', ('10.0.0.5', 443))])
+    configuration = {'issuer': 'https://lms.example.org', 'authorization_endpoint': 'https://lms.example.org/auth',
+                     'token_endpoint': 'https://lms.example.org/token', 'jwks_uri': 'https://keys.internal/jwks',
+                     'registration_endpoint': 'https://lms.example.org/register'}
+    posted = []
+
+    def fetch(method, url, policy, headers=None, body=None):
+        posted.append(method)
+        return configuration
+    with pytest.raises(RegistrationError, match='jwks_uri'):
+        registration.register('https://lms.example.org/.well-known/openid-configuration', '', {}, fetch=fetch)
+    assert posted == ['GET']     # nothing was registered
