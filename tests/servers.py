@@ -6,8 +6,8 @@
 - ``redis`` (session): ``redis-server`` without persistence; ``redis.url(db)``.
 - ``ServiceProcess``: the LTI tool service under gunicorn (two workers by default), as it runs in
   production: ``lti_tools.service.wsgi:application`` over ``lti_tools.service.settings``.
-Each skips, with the reason, where its binary is absent. Import the fixtures in a ``conftest.py``:
-``from tests.servers import postgres, redis  # noqa: F401``.
+Each skips, with the reason, where its binary is absent. ``tests/conftest.py`` makes the fixtures
+available to every test (one server of each per session).
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import time
 import psycopg
 import pytest
 
-from tests.servers import REPO, magix, postgres, service_environment  # noqa: F401
+from tests.servers import REPO, magix, service_environment
 
 from .live import write_content
 from .platform import CLIENT_ID, DEPLOYMENT_ID, Platform
@@ -38,7 +38,7 @@ def rows(env, query):
 
 
 @pytest.fixture
-def queued(postgres, tmp_path):  # noqa: F811
+def queued(postgres, tmp_path):
     platform = Platform()
     env = service_environment(postgres.new_database(), tmp_path, MAGIX_LTI_GRADE_CLAIM_SECONDS='2',
                               MAGIX_LTI_CONTENT_DIR=str(write_content(tmp_path / 'content')))
@@ -82,7 +82,7 @@ def test_a_worker_killed_after_the_platform_got_the_score_resends_the_same_paylo
     assert 'sent 0' in magix(env, 'lti', 'process-grades').stdout   # and never a third time
 
 
-def test_two_replicas_initialising_at_once_make_one_signing_key(postgres, tmp_path):  # noqa: F811
+def test_two_replicas_initialising_at_once_make_one_signing_key(postgres, tmp_path):
     env = service_environment(postgres.new_database(), tmp_path)
     replicas = [subprocess.Popen([sys.executable, '-m', 'magix', 'lti', 'init'], cwd=REPO, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]

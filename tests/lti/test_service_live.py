@@ -19,7 +19,7 @@ from django.core import signing
 
 from lti_tools.tool.session import SALT
 
-from tests.servers import ServiceProcess, free_port, magix, postgres, redis, service_environment  # noqa: F401
+from tests.servers import ServiceProcess, free_port, magix, service_environment
 
 from .conftest import Tool, handler_url, page_text, play_to_best_ending
 from .live import PROXY, LiveClient, write_content
@@ -40,7 +40,7 @@ class Live:
 
 
 @pytest.fixture(scope='module')
-def live(postgres, redis, tmp_path_factory):  # noqa: F811
+def live(postgres, redis, tmp_path_factory):
     state = tmp_path_factory.mktemp('service')
     platform = Platform()
     env = service_environment(postgres.new_database(), state, MAGIX_CACHE_URL=redis.url(1),
