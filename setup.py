@@ -103,6 +103,10 @@ setup(
             # the production settings are tested too (parsing only: no server needed)
             'dj-database-url>=3.1',
             'redis>=7.1',
+            # the LTI tool service is tested for real: gunicorn, whitenoise, PostgreSQL
+            'psycopg[binary]>=3.3',
+            'gunicorn>=23.0',
+            'whitenoise>=6.12',
         ],
         # `magix course check` / `magix course build`: olxcleaner validates course archives.
         'course': [
@@ -114,10 +118,16 @@ setup(
             'branching-xblock>=0.3.3',
         ],
         # Several workers and hosts: PostgreSQL and Redis, configured from the environment.
+        # The LTI tool service (lti_tools.service): gunicorn, whitenoise, PostgreSQL and Redis.
         'production': [
+            'Django>=5.2',
+            'xblock-sdk>=0.15',
+            'openedx-django-pyfs>=3.8',
             'dj-database-url>=3.1',
             'psycopg[binary]>=3.3',
             'redis>=7.1',
+            'gunicorn>=23.0',
+            'whitenoise>=6.12',
         ],
     },
     entry_points={

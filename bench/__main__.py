@@ -17,7 +17,7 @@ import os
 import statistics
 import time
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lti_tools.settings')
+os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lti_tools.demo.settings')
 
 PARAGRAPH = ('The regional benefits office receives {n} new claims this week. The supplier reports '
              'that its model flags {m} of them as likely ineligible; caseworkers want to know why, '

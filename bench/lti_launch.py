@@ -22,7 +22,7 @@ def main(argv=None):
     parser.add_argument('--repeat', type=int, default=50)
     args = parser.parse_args(argv)
     folder = tempfile.mkdtemp(prefix='magix-lti-bench-')
-    os.environ.update(DJANGO_SETTINGS_MODULE='lti_tools.settings', MAGIX_VAR_DIR=folder)
+    os.environ.update(DJANGO_SETTINGS_MODULE='lti_tools.demo.settings', MAGIX_VAR_DIR=folder)
     from lti_tools.serve import prepare_database, setup_django
     setup_django()
     prepare_database()

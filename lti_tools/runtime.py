@@ -17,7 +17,7 @@ import functools
 import logging
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import UsageKey
 from workbench.runtime import WorkbenchRuntime
@@ -98,7 +98,10 @@ class ResultsService:
         scenario_id = scenario_keys()[1].get(key)
         if scenario_id is None:
             return None
-        return reverse('workbench_show_scenario', args=[scenario_id]) + f'?student={self.runtime.user_id}'
+        try:
+            return reverse('workbench_show_scenario', args=[scenario_id]) + f'?student={self.runtime.user_id}'
+        except NoReverseMatch:
+            return None   # the LTI tool service has no demo pages
 
 
 class MagixRuntime(WorkbenchRuntime):

@@ -1,4 +1,5 @@
-"""``magix serve``: prepare the SQLite database under ``var/`` and serve the demo host.
+"""``magix serve``: prepare the SQLite database under ``var/`` and serve the demo host
+(``lti_tools.demo.settings``; the LTI tool service runs under gunicorn instead, see README).
 
 The xblock-sdk wheel ships no migrations for some of its apps and expects a ``var/`` folder;
 ``migrate --run-syncdb`` creates their tables, so a fresh clone needs no manual step.
@@ -19,7 +20,7 @@ def prepare_database():
 
 
 def setup_django():
-    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lti_tools.settings')
+    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lti_tools.demo.settings')
     import django
     django.setup()
 

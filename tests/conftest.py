@@ -8,3 +8,7 @@ def _no_language_leaks_between_tests():
     yield
     from django.utils import translation
     translation.deactivate()
+
+
+# Real servers started by the tests themselves (PostgreSQL, Redis): one of each per test session.
+from tests.servers import postgres, redis  # noqa: E402,F401

@@ -53,6 +53,10 @@ def test_fresh_demo_creates_its_database_and_lists_our_scenarios(demo_server):
     base, state, process = demo_server
     html = wait_for(base + '/', process)
     assert (state / 'magix.sqlite3').is_file()
+    # data, keys and logs are their owner's only (issue 8): the state folder 0700, its files 0600
+    assert state.stat().st_mode & 0o777 == 0o700
+    for name in ('magix.sqlite3', 'secret-key', 'magix.log'):
+        assert (state / name).stat().st_mode & 0o077 == 0, name
     assert '/scenario/magix_scenario.0/' in html
     page = wait_for(base + '/scenario/magix_scenario.0/?student=newcomer', process)
     assert 'class="magix-scenario"' in page and 'magix-step' in page

@@ -13,6 +13,7 @@ class LtiError(Exception):
 
     status = 400
     message = _('The learning platform sent a request this tool cannot accept.')
+    public_detail = True   # may the error page show ``detail``? (never when it reveals our network)
 
     def __init__(self, detail: str = '', message: str | None = None):
         super().__init__(detail or self.message)
@@ -52,4 +53,14 @@ class PlatformUnavailable(LtiError):
 
 
 class RegistrationError(LtiError):
+    """Dynamic registration failed; ``detail`` goes to the log only (what our server could reach
+    is nobody else's business: no port-scanning through our error messages)."""
+
     message = _('The tool could not be registered with the learning platform.')
+    public_detail = False
+
+
+class RegistrationLinkInvalid(RegistrationError):
+    status = 403
+    message = _('This registration link is not valid: it was already used, has expired or never existed. '
+                'Ask the tool\'s administrator for a new one.')

@@ -83,6 +83,15 @@ def _unseal(stored_pem: str, passphrases: tuple[bytes, ...]) -> str:
                       '`magix lti rotate-keys` makes a new one')
 
 
+def opens(stored_pem: str, passphrase: bytes) -> bool:
+    """Does ``passphrase`` open this stored key (a plain one needs none)?"""
+    try:
+        unseal(stored_pem, [passphrase])
+    except LookupError:
+        return False
+    return True
+
+
 def jwks(keys: list[ToolKey], now: float, grace_seconds: float = DEFAULT_GRACE_SECONDS) -> dict:
     """The public key set: the active key and retired keys still in their grace period."""
     return {'keys': [key.public_jwk() for key in sorted(keys, key=lambda k: k.created_at, reverse=True)

@@ -6,16 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import requests
-
 from . import claims as c
+from . import safe_http
 from .errors import RegistrationError
 from .launch import Registration
 from xblocks.i18n import _
 
 TOOL_CONFIGURATION = 'https://purl.imsglobal.org/spec/lti-tool-configuration'
 PLATFORM_CONFIGURATION = 'https://purl.imsglobal.org/spec/lti-platform-configuration'
-HTTP_TIMEOUT = 15
 TOOL_NAME = _('MAGIX scenario exercises')
 TOOL_DESCRIPTION = _('Branching public-sector scenarios on AI, data and digital governance.')
 PERSONAL_CLAIMS = ['iss', 'sub', 'name', 'given_name', 'family_name', 'email']
@@ -107,24 +105,32 @@ CLOUD_ISSUERS = frozenset({'https://canvas.instructure.com', 'https://canvas.bet
 
 
 def register(openid_configuration_url: str, registration_token: str, configuration: dict,
-             session: requests.Session | None = None, trusted_issuers=CLOUD_ISSUERS) -> RegisteredPlatform:
+             policy: safe_http.Policy = safe_http.Policy(), trusted_issuers=CLOUD_ISSUERS,
+             fetch=safe_http.request_json) -> RegisteredPlatform:
     """Run the Dynamic Registration exchange; the caller stores the platform it returns.
 
-    The issuer must be on the configuration URL's host (or be a known cloud issuer), so a page
-    cannot register a platform under someone else's issuer.
+    Every URL we fetch (the configuration URL, the registration endpoint it names) goes through
+    ``safe_http`` (https, public addresses only, timeout, size limit); the other endpoints must be
+    https too. The issuer must be on the configuration URL's host (or be a known cloud issuer),
+    so a page cannot register a platform under someone else's issuer. ``RegistrationError.detail``
+    says what went wrong, for the log only.
     """
-    http = session or requests.Session()
     bearer = {'Authorization': f'Bearer {registration_token}'} if registration_token else {}
-    platform = _json(http.get, openid_configuration_url, headers={'Accept': 'application/json', **bearer})
+    platform = _json(fetch, 'GET', openid_configuration_url, policy, bearer)
     issuer = platform.get('issuer')
     if not isinstance(issuer, str) or not (
             urlsplit(issuer).netloc == urlsplit(openid_configuration_url).netloc or issuer in trusted_issuers):
         raise RegistrationError(f'issuer {issuer!r} does not match the configuration URL {openid_configuration_url}')
     for required in ('authorization_endpoint', 'token_endpoint', 'jwks_uri', 'registration_endpoint'):
-        if not isinstance(platform.get(required), str):
+        value = platform.get(required)
+        if not isinstance(value, str):
             raise RegistrationError(f'the platform configuration has no {required}')
-    answer = _json(http.post, platform['registration_endpoint'], json=configuration,
-                   headers={'Content-Type': 'application/json', 'Accept': 'application/json', **bearer})
+        try:   # endpoints we will call later (keys, tokens) must not point into our network either
+            _scheme, host, port, _target = safe_http.check_url(value, policy)
+            safe_http.resolve(host, port, policy)
+        except safe_http.UnsafeUrl as error:
+            raise RegistrationError(f'{required}: {error}') from None
+    answer = _json(fetch, 'POST', platform['registration_endpoint'], policy, bearer, configuration)
     client_id = answer.get('client_id')
     deployment_id = (answer.get(TOOL_CONFIGURATION) or {}).get('deployment_id')
     if not isinstance(client_id, str) or not client_id:
@@ -137,16 +143,11 @@ def register(openid_configuration_url: str, registration_token: str, configurati
         auth_login_url=platform['authorization_endpoint'], auth_token_url=platform['token_endpoint'],
         deployment_ids=frozenset({deployment_id}),
         token_audience=platform.get('authorization_server') or '')
-    return RegisteredPlatform(registration=registration, deployment_id=deployment_id, name=str(name))
+    return RegisteredPlatform(registration=registration, deployment_id=deployment_id, name=str(name)[:200])
 
 
-def _json(method, url: str, **kwargs) -> dict:
+def _json(fetch, method: str, url: str, policy, headers: dict, body: dict | None = None) -> dict:
     try:
-        response = method(url, timeout=HTTP_TIMEOUT, **kwargs)
-        response.raise_for_status()
-        body = response.json()
-    except (requests.RequestException, ValueError) as error:
-        raise RegistrationError(f'{url}: {error}') from error
-    if not isinstance(body, dict):
-        raise RegistrationError(f'{url} did not answer with a JSON object')
-    return body
+        return fetch(method, url, policy, headers=headers, body=body)
+    except safe_http.UnsafeUrl as error:
+        raise RegistrationError(str(error)) from None

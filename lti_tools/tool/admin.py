@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from . import grades
-from .models import Deployment, GradeSubmission, Learner, Platform, ResourceLink, ToolKey
+from .models import Deployment, GradeSubmission, Learner, Platform, RegistrationLink, ResourceLink, ToolKey
 
 
 class DeploymentInline(admin.TabularInline):
@@ -11,11 +11,34 @@ class DeploymentInline(admin.TabularInline):
     extra = 1
 
 
+@admin.action(description='Approve: may frame our pages')
+def approve(modeladmin, request, queryset):
+    queryset.update(approved=True)
+
+
+@admin.action(description='Withdraw approval')
+def revoke(modeladmin, request, queryset):
+    queryset.update(approved=False)
+
+
 @admin.register(Platform)
 class PlatformAdmin(admin.ModelAdmin):
-    list_display = ('__str__', 'issuer', 'client_id', 'created_at')
+    list_display = ('__str__', 'issuer', 'client_id', 'approved', 'created_at')
+    list_filter = ('approved',)
     search_fields = ('name', 'issuer', 'client_id')
     inlines = [DeploymentInline]
+    actions = [approve, revoke]
+
+
+@admin.register(RegistrationLink)
+class RegistrationLinkAdmin(admin.ModelAdmin):
+    """Links are made with ``magix lti registration-link`` (the token is shown once, only its hash is kept)."""
+
+    list_display = ('__str__', 'created_at', 'expires_at', 'used_at', 'platform')
+    readonly_fields = ('token_hash', 'created_at', 'expires_at', 'used_at', 'platform')
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ToolKey)

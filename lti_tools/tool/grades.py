@@ -1,9 +1,21 @@
 """The durable grade queue: scores wait in the database until the platform has them.
 
-``queue_result`` (connected to ``result_recorded``) stores one row per new grade;
-``deliver_due`` posts what is due, claiming each row first so two workers never post the same
-score at once; a failure schedules the next try with exponential back-off. The launch host delivers right after the
-learner's request; ``magix lti process-grades`` (cron or a loop) retries the rest.
+The learner's request only enqueues: ``queue_result`` (connected to ``result_recorded``) stores
+one row per new grade, in the request's transaction. The worker, ``magix lti process-grades
+--loop N`` (run beside the web processes), calls ``deliver_due``: it claims each due row (a
+conditional update only one worker wins, valid for ``LTI_GRADE_CLAIM_SECONDS``), posts it, then
+marks it sent; a failure schedules the next try with exponential back-off.
+
+What a crash can do, and what the platform may see:
+- crash before the post, or during it: the claim lapses and the row is posted later; no score is lost;
+- crash after the platform received the post, before our commit: the row is posted again after the
+  claim lapses, with the *same* payload (score, maximum, ``userId`` and ``timestamp`` all come from
+  the stored row, never recomputed). AGS 2.0 (Score publish service): a score whose timestamp is
+  not newer than the last one received for that user must not change the grade, so for the
+  platform the repeat is a no-op; its log may show the same score twice;
+- two different results for one attempt are never sent: one attempt is one row, written once.
+A newer score for the same learner and line item supersedes older ones still waiting, so a late
+retry never overwrites a newer grade (and the platform ignores older timestamps anyway).
 """
 from __future__ import annotations
 
@@ -22,7 +34,12 @@ from .store import service_client
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 20            # about three days of back-off before an administrator must look
-CLAIM_SECONDS = 120          # how long a worker owns a row it is posting
+CLAIM_SECONDS = 120          # how long a worker owns a row it is posting (LTI_GRADE_CLAIM_SECONDS)
+
+
+def claim_seconds() -> float:
+    from django.conf import settings
+    return float(getattr(settings, 'LTI_GRADE_CLAIM_SECONDS', CLAIM_SECONDS))
 
 
 def queue_result(sender, result, **kwargs):
@@ -52,16 +69,12 @@ def enqueue(learner: Learner, link: ResourceLink, given: float, maximum: float) 
     timestamp = timezone.now()
     try:
         with transaction.atomic():
+            GradeSubmission.objects.filter(learner=learner, lineitem_url=link.lineitem_url,
+                                           status=GradeSubmission.PENDING).update(status=GradeSubmission.SUPERSEDED)
             return GradeSubmission.objects.create(resource_link=link, learner=learner, lineitem_url=link.lineitem_url,
                                                   score_given=given, score_maximum=maximum, timestamp=timestamp)
     except IntegrityError:
         return GradeSubmission.objects.get(lineitem_url=link.lineitem_url, learner=learner, timestamp=timestamp)
-
-
-def deliver_new(learner_id: int) -> dict:
-    """Deliver, right away, the learner's scores that were never tried (after their request)."""
-    fresh = GradeSubmission.objects.filter(learner_id=learner_id, status=GradeSubmission.PENDING, attempts=0)
-    return deliver_due(only_ids=list(fresh.values_list('pk', flat=True)))
 
 
 def deliver_due(only_ids=None, now=None) -> dict:
@@ -82,7 +95,7 @@ def _claim(row: GradeSubmission, now) -> bool:
     """Take the row for this worker: only one conditional update can succeed."""
     return GradeSubmission.objects.filter(pk=row.pk, status=GradeSubmission.PENDING,
                                           next_attempt_at=row.next_attempt_at) \
-        .update(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS)) == 1
+        .update(next_attempt_at=now + timedelta(seconds=claim_seconds())) == 1
 
 
 def _deliver(row: GradeSubmission) -> str:

@@ -3,7 +3,11 @@ resource links and the durable grade queue. Several workers and hosts share all 
 """
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -26,12 +30,26 @@ class Platform(models.Model):
     token_audience = models.CharField(max_length=500, blank=True,
                                       help_text='Audience of our token requests, if not the token URL.')
     created_at = models.DateTimeField(default=timezone.now)
+    approved = models.BooleanField(default=True, help_text=(
+        'May this platform frame our pages (CSP frame-ancestors)? A platform that registered itself '
+        'through a registration link waits for an administrator\'s approval.'))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=['issuer', 'client_id'], name='lti_platform_unique')]
 
     def __str__(self):
         return self.name or f'{self.issuer} ({self.client_id})'
+
+    def frame_origins(self) -> list[str]:
+        """The origins that may frame pages launched from this platform: none until approved."""
+        if not self.approved:
+            return []
+        origins = set()
+        for url in (self.issuer, self.auth_login_url):
+            parts = urlsplit(url)
+            if parts.scheme in ('http', 'https') and parts.netloc:
+                origins.add(f'{parts.scheme}://{parts.netloc}')
+        return sorted(origins)
 
     def registration(self) -> Registration:
         return Registration(
@@ -69,11 +87,67 @@ class ToolKey(models.Model):
                             retired_at=self.retired_at.timestamp() if self.retired_at else None)
 
 
+# The passphrase derived from the public demo secret that sealed keys before the hosts were split:
+# tried last, to read such keys (``magix lti init`` seals them again with the real passphrase).
+LEGACY_PUBLIC_SECRET = 'magix-demo-only-not-secret'
+
+
+def derived_passphrase(secret: str) -> bytes:
+    return salted_hmac('magix.lti.tool-key', 'passphrase', secret=secret, algorithm='sha256').hexdigest().encode()
+
+
 def key_passphrases() -> list[bytes]:
-    """Passphrases of our stored keys, derived from SECRET_KEY (then SECRET_KEY_FALLBACKS)."""
+    """Passphrases that open our stored keys, the one that seals new keys first.
+
+    ``LTI_KEY_PASSPHRASE`` (``MAGIX_LTI_KEY_PASSPHRASE``) when set, else one derived from
+    SECRET_KEY; then those derived from SECRET_KEY and its fallbacks (keys sealed before a
+    rotation), then the legacy public one (read only, never used to seal).
+    """
+    dedicated = getattr(settings, 'LTI_KEY_PASSPHRASE', '')
     secrets = [settings.SECRET_KEY, *getattr(settings, 'SECRET_KEY_FALLBACKS', [])]
-    return [salted_hmac('magix.lti.tool-key', 'passphrase', secret=secret, algorithm='sha256').hexdigest().encode()
-            for secret in secrets]
+    found = ([dedicated.encode()] if dedicated else []) + [derived_passphrase(secret) for secret in secrets]
+    found.append(derived_passphrase(LEGACY_PUBLIC_SECRET))
+    return list(dict.fromkeys(found))
+
+
+class RegistrationLink(models.Model):
+    """A one-time, expiring Dynamic Registration link an administrator created.
+
+    Only the SHA-256 of its token is stored: a database dump does not give a usable link.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    note = models.CharField(max_length=200, blank=True, help_text='Who the link was made for.')
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    platform = models.ForeignKey(Platform, null=True, blank=True, on_delete=models.SET_NULL,
+                                 help_text='The platform registered with this link.')
+
+    def __str__(self):
+        return f'{self.note or "registration link"} (expires {self.expires_at:%Y-%m-%d %H:%M})'
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def create(cls, hours: float, note: str = '') -> tuple[RegistrationLink, str]:
+        """A new link and its token (shown once, never stored)."""
+        token = secrets.token_urlsafe(32)
+        link = cls.objects.create(token_hash=cls.hash(token), note=note,
+                                  expires_at=timezone.now() + timedelta(hours=hours))
+        return link, token
+
+    @classmethod
+    def claim(cls, token: str) -> RegistrationLink | None:
+        """Use the link once: only one request can claim it, and only before it expires."""
+        if not token or len(token) > 200:
+            return None
+        now = timezone.now()
+        claimed = cls.objects.filter(token_hash=cls.hash(token), used_at__isnull=True, expires_at__gt=now) \
+            .update(used_at=now)
+        return cls.objects.get(token_hash=cls.hash(token)) if claimed == 1 else None
 
 
 class LoginState(models.Model):
@@ -163,7 +237,7 @@ class GradeSubmission(models.Model):
     recorded twice is stored once, and the AGS timestamp makes a re-post harmless.
     """
 
-    PENDING, SENT, FAILED = 'pending', 'sent', 'failed'
+    PENDING, SENT, FAILED, SUPERSEDED = 'pending', 'sent', 'failed', 'superseded'
 
     resource_link = models.ForeignKey(ResourceLink, on_delete=models.CASCADE)
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE)
@@ -171,8 +245,9 @@ class GradeSubmission(models.Model):
     score_given = models.FloatField()
     score_maximum = models.FloatField()
     timestamp = models.DateTimeField()
-    status = models.CharField(max_length=10, default=PENDING, choices=[(PENDING, 'pending'), (SENT, 'sent'),
-                                                                       (FAILED, 'failed')], db_index=True)
+    status = models.CharField(max_length=10, default=PENDING, choices=[
+        (PENDING, 'pending'), (SENT, 'sent'), (FAILED, 'failed'), (SUPERSEDED, 'superseded by a newer score')],
+        db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     last_error = models.TextField(blank=True)

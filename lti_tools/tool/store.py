@@ -1,12 +1,13 @@
 """The database and cache behind the protocol core: registrations, nonces, our keys, services."""
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from lti_tools.lti1p3 import keys as tool_keys
@@ -49,19 +50,73 @@ def platform_keys() -> PlatformKeys:
 
 
 def signing_key() -> tool_keys.ToolKey:
-    """Our active key, created on first use."""
+    """Our active key, created on first use (once, even when several workers ask at once)."""
     current = ToolKey.objects.filter(retired_at__isnull=True).order_by('-created_at').first()
     if current is None:
-        return rotate_keys().as_key()
+        current, _created = ensure_signing_key()
     return current.as_key()
+
+
+def ensure_signing_key() -> tuple[ToolKey, bool]:
+    """The active key, created if there is none: ``(key, created)``. Serialised across processes."""
+    with transaction.atomic():
+        exclusive('magix-lti-keys')
+        current = ToolKey.objects.filter(retired_at__isnull=True).order_by('-created_at').first()
+        if current is not None:
+            return current, False
+        return _new_active_key(), True
 
 
 def rotate_keys() -> ToolKey:
     """A new active key; the previous ones retire and stay published for the grace period."""
-    fresh = tool_keys.new_key()
     with transaction.atomic():
-        ToolKey.objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
-        return ToolKey.objects.create(kid=fresh.kid, private_pem=tool_keys.seal(fresh.private_pem, key_passphrases()[0]))
+        exclusive('magix-lti-keys')
+        return _new_active_key()
+
+
+def _new_active_key() -> ToolKey:
+    fresh = tool_keys.new_key()
+    ToolKey.objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
+    return ToolKey.objects.create(kid=fresh.kid, private_pem=tool_keys.seal(fresh.private_pem, key_passphrases()[0]))
+
+
+def reseal_keys() -> list[str]:
+    """Seal again, with the current passphrase, the stored keys only an older one opens; their kids.
+
+    A key that was sealed with the legacy public passphrase was readable by anyone with a
+    database dump: it is resealed here, and ``magix lti rotate-keys`` replaces it for good.
+    """
+    current = key_passphrases()[0]
+    resealed = []
+    for stored in ToolKey.objects.all():
+        if tool_keys.opens(stored.private_pem, current):
+            continue
+        try:
+            plain = tool_keys.unseal(stored.private_pem, key_passphrases())
+        except LookupError as error:
+            log.error('tool key %s cannot be opened: %s', stored.kid, error)
+            continue
+        ToolKey.objects.filter(pk=stored.pk).update(private_pem=tool_keys.seal(plain, current))
+        resealed.append(stored.kid)
+    return resealed
+
+
+def exclusive(name: str) -> None:
+    """Inside a transaction: wait until no other process holds ``name`` (until commit).
+
+    PostgreSQL: a transaction-level advisory lock; SQLite: a write lock on the database
+    (one writer at a time anyway); others: nothing more than their transactions give.
+    """
+    if connection.vendor == 'postgresql':
+        with connection.cursor() as cursor:
+            cursor.execute('SELECT pg_advisory_xact_lock(%s)', [lock_id(name)])
+    elif connection.vendor == 'sqlite':
+        with connection.cursor() as cursor:   # takes SQLite's RESERVED lock now, not at the first insert
+            cursor.execute('UPDATE lti_tool_toolkey SET kid = kid WHERE 1 = 0')
+
+
+def lock_id(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], 'big', signed=True)
 
 
 def public_jwks() -> dict:
@@ -81,12 +136,19 @@ def service_client(platform: Platform) -> ServiceClient:
 
 
 @transaction.atomic
-def save_registration(found: Registration, name: str = '') -> Platform:
-    """Create or update a platform and its deployments (used by the CLI and dynamic registration)."""
+def save_registration(found: Registration, name: str = '', approved: bool = True) -> Platform:
+    """Create or update a platform and its deployments (used by the CLI and dynamic registration).
+
+    ``approved``: for a new platform, whether it may frame our pages (an administrator's own
+    registration is; a self-registered platform waits). An existing platform keeps its approval.
+    """
     platform, _created = Platform.objects.update_or_create(
         issuer=found.issuer, client_id=found.client_id,
         defaults={'name': name, 'auth_login_url': found.auth_login_url, 'auth_token_url': found.auth_token_url,
-                  'keyset_url': found.keyset_url, 'token_audience': found.token_audience})
+                  'keyset_url': found.keyset_url, 'token_audience': found.token_audience},
+        create_defaults={'name': name, 'auth_login_url': found.auth_login_url, 'auth_token_url': found.auth_token_url,
+                         'keyset_url': found.keyset_url, 'token_audience': found.token_audience,
+                         'approved': approved})
     for deployment_id in found.deployment_ids:
         Deployment.objects.get_or_create(platform=platform, deployment_id=deployment_id)
     return platform

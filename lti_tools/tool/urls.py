@@ -1,4 +1,4 @@
-"""URLs of the LTI tool, included under ``/lti/`` by ``lti_tools.urls``."""
+"""URLs of the LTI tool, included under ``/lti/`` by both hosts' URLs."""
 from django.urls import path, re_path
 
 from . import views
@@ -10,7 +10,8 @@ urlpatterns = [
     path('launch/', views.launch, name='launch'),
     path('launch/<slug:slug>/', views.launch, name='exercise'),
     path('jwks/', views.jwks, name='jwks'),
-    path('register/', views.dynamic_registration, name='register'),
+    path('register/', views.dynamic_registration, name='register'),   # refused: a link is needed
+    path('register/<str:token>/', views.dynamic_registration, name='register_with_link'),
     path('tool-configuration.json', views.tool_configuration, name='tool_configuration'),
     path('canvas.json', views.canvas_configuration, name='canvas_configuration'),
     path('deep-link/', views.deep_link_response, name='deep_link'),

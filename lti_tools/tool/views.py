@@ -23,14 +23,15 @@ from django.views.decorators.http import require_GET, require_POST
 from xblock.django.request import django_to_webob_request, webob_to_django_response
 from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
 
-from lti_tools.lti1p3 import claims, deep_linking, oidc, registration
-from lti_tools.lti1p3.errors import InvalidLaunch, LtiError, RegistrationError, StateMismatch
+from lti_tools.lti1p3 import claims, deep_linking, oidc, registration, safe_http
+from lti_tools.lti1p3.errors import (InvalidLaunch, LtiError, RegistrationError, RegistrationLinkInvalid,
+                                     StateMismatch)
 from lti_tools.lti1p3.launch import Launch, validate_id_token
 from lti_tools.lti1p3.roles import Roles
 from xblocks.i18n import _
 
-from . import catalogue, grades, store
-from .models import Learner, LoginState, Participation, Platform, ResourceLink
+from . import catalogue, store
+from .models import Learner, LoginState, Participation, Platform, RegistrationLink, ResourceLink
 from .runtime import LtiRuntime, usage_id
 from .session import LaunchSession
 
@@ -54,30 +55,41 @@ class NotTeaching(LtiError):
 
 def error_page(request, error: LtiError) -> HttpResponse:
     log.info('LTI request refused (%s): %s', type(error).__name__, error.detail)
-    return render(request, 'lti_tool/error.html', {'message': gettext(error.message), 'detail': error.detail},
-                  status=error.status)
+    return render(request, 'lti_tool/error.html', {
+        'message': gettext(error.message), 'detail': error.detail if error.public_detail else ''},
+        status=error.status)
 
 
-def frame_ancestors() -> str:
-    """``frame-ancestors`` for our pages: ourselves and the origins of registered platforms."""
-    origins = set()
-    for issuer, login_url in Platform.objects.values_list('issuer', 'auth_login_url'):
-        for url in (issuer, login_url):
-            parts = urlsplit(url)
-            if parts.scheme in ('http', 'https') and parts.netloc:
-                origins.add(f'{parts.scheme}://{parts.netloc}')
-    return ' '.join(["'self'", *sorted(origins)])
+def frame_ancestors(platform: Platform | None) -> str:
+    """``frame-ancestors`` for a page: ourselves and the launching platform, once approved."""
+    return ' '.join(["'self'", *(platform.frame_origins() if platform is not None else [])])
+
+
+def launching_platform(request, kwargs) -> Platform | None:
+    """The platform this page belongs to: set by the view, or named by the launch session."""
+    if getattr(request, 'lti_platform', None) is not None:
+        return request.lti_platform
+    token = kwargs.get('token') or (request.POST.get('session') if request.method == 'POST' else None)
+    if not token:
+        return None
+    try:
+        session = LaunchSession.from_token(token)
+    except signing.BadSignature:
+        return None
+    link = ResourceLink.objects.filter(pk=session.link).select_related('platform').first()
+    return link.platform if link else None
 
 
 def lti_page(view):
-    """LTI views: refusals become a clear error page; framing is limited to registered platforms."""
+    """LTI views: refusals become a clear error page; only the launching platform may frame them."""
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             response = view(request, *args, **kwargs)
         except LtiError as error:
             response = error_page(request, error)
-        response['Content-Security-Policy'] = f'frame-ancestors {frame_ancestors()}'
+        response['Content-Security-Policy'] = f'frame-ancestors {frame_ancestors(launching_platform(request, kwargs))}'
+        response.xframe_options_exempt = True   # browsers obey frame-ancestors over X-Frame-Options
         return response
     return wrapped
 
@@ -175,6 +187,7 @@ def consume_login(request) -> LoginState:
 def launch(request, slug=None):
     """The platform posts the id_token here (our redirect URI)."""
     login_state = consume_login(request)
+    request.lti_platform = login_state.platform
     cookie = request.COOKIES.get(state_cookie(login_state.state))
     if cookie is None:
         return cookies_blocked(request, login_state)
@@ -349,9 +362,7 @@ def handler(request, token, usage, handler_name, suffix=''):
         result = runtime.handle(block, handler_name, webob_request, suffix)
     except NoSuchHandlerError as error:
         raise Http404('no such handler') from error
-    response = webob_to_django_response(result)
-    grades.deliver_new(session.learner)
-    return response
+    return webob_to_django_response(result)   # a new grade is queued; the worker delivers it
 
 
 # --- instructors -------------------------------------------------------------------------------------
@@ -432,6 +443,7 @@ def deep_link_response(request):
         essentials = signing.loads(request.POST.get('request', ''), salt=DEEP_LINK_SALT, max_age=3600)
     except signing.BadSignature as error:
         raise StateMismatch(f'the deep linking request is forged or expired: {error}') from error
+    request.lti_platform = Platform.objects.filter(issuer=essentials['issuer'], client_id=essentials['client_id']).first()
     available = catalogue.exercises()
     urls = tool_urls(request)
     items = [deep_linking.LinkItem(url=urls.exercise(slug), title=available[slug].title, resource_id=slug,
@@ -466,14 +478,26 @@ def canvas_configuration(request):
 
 @require_GET
 @lti_page
-def dynamic_registration(request):
-    """LTI Dynamic Registration: the platform opens this page with its configuration URL."""
+def dynamic_registration(request, token=''):
+    """LTI Dynamic Registration through a one-time link an administrator made
+    (``magix lti registration-link``); the platform opens it with its configuration URL.
+
+    The link is spent by the first attempt, whatever its outcome. The platform registered this
+    way may launch at once, but frames our pages only once an administrator approves it.
+    """
     configuration_url = request.GET.get('openid_configuration', '')
+    link = RegistrationLink.claim(token)
+    if link is None:
+        raise RegistrationLinkInvalid('no registration link, or it was used or has expired')
     if not configuration_url:
         raise RegistrationError('no openid_configuration parameter')
     urls = tool_urls(request)
+    policy = safe_http.Policy(allow_private=getattr(settings, 'LTI_REGISTRATION_ALLOW_INSECURE', False))
     registered = registration.register(configuration_url, request.GET.get('registration_token', ''),
                                        registration.tool_configuration(urls, gettext(registration.TOOL_NAME),
-                                                                       gettext(registration.TOOL_DESCRIPTION)))
-    store.save_registration(registered.registration, registered.name)
+                                                                       gettext(registration.TOOL_DESCRIPTION)),
+                                       policy=policy)
+    platform = store.save_registration(registered.registration, registered.name, approved=False)
+    RegistrationLink.objects.filter(pk=link.pk).update(platform=platform)
+    log.info('platform %s registered through registration link %s; waiting for approval', platform.pk, link.pk)
     return render(request, 'lti_tool/registered.html', {'name': registered.name})

@@ -131,3 +131,9 @@ def play_to_best_ending(client, response):
         result = choose(client, response, option)
     assert result['status'] == 'finished'
     return result
+
+
+def run_grade_worker() -> dict:
+    """One pass of the grade worker (``magix lti process-grades``): requests only queue scores."""
+    from lti_tools.tool import grades
+    return grades.deliver_due()

@@ -53,6 +53,7 @@ class Platform:
         self.requests: list[tuple[str, str]] = []
         self.scores: list[dict] = []
         self.score_failures_left = 0
+        self.on_score = None               # called once a score is recorded, before the answer goes out
         self.token_requests = 0
         self.members: list[dict] = []
         self.registrations: list[dict] = []
@@ -211,6 +212,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self.platform.score_failures_left -= 1
                     return self._json(503, {'error': 'down for maintenance'})
                 self.platform.scores.append({'lineitem': path[:-len('/scores')], **json.loads(body)})
+            if self.platform.on_score is not None:
+                self.platform.on_score()
             return self._json(200, {})
         if path == '/register':
             if self.headers.get('Authorization') != 'Bearer reg-token-1':

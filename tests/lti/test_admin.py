@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from lti_tools.tool.models import GradeSubmission, Platform
 
-from .conftest import play_to_best_ending
+from .conftest import run_grade_worker, play_to_best_ending
 
 
 def test_admin_lists_platforms_keys_learners_and_the_grade_queue(tool, platform, admin_client):
     platform.score_failures_left = 1
     play_to_best_ending(tool.client, tool.launch())
+    run_grade_worker()
     for page in ('platform', 'toolkey', 'learner', 'resourcelink', 'gradesubmission'):
         response = admin_client.get(f'/admin/lti_tool/{page}/')
         assert response.status_code == 200, page
@@ -20,6 +21,7 @@ def test_admin_lists_platforms_keys_learners_and_the_grade_queue(tool, platform,
 def test_admin_retry_action_delivers_a_waiting_score(tool, platform, admin_client):
     platform.score_failures_left = 1
     play_to_best_ending(tool.client, tool.launch())
+    run_grade_worker()
     row = GradeSubmission.objects.get()
     assert row.status == GradeSubmission.PENDING
     response = admin_client.post('/admin/lti_tool/gradesubmission/',

@@ -9,7 +9,7 @@ import jwt
 
 from lti_tools.lti1p3 import claims as c
 
-from .conftest import page_text, play_to_best_ending
+from .conftest import run_grade_worker, page_text, play_to_best_ending
 from .platform import CLIENT_ID
 
 
@@ -94,6 +94,7 @@ def test_instructor_summary_lists_learners_and_the_nrps_roster(tool, platform):
         {'user_id': 'gone', 'name': 'Left the course', 'status': 'Inactive', 'roles': ['Learner']},
     ]
     play_to_best_ending(tool.client, tool.launch(nrps=True))
+    run_grade_worker()
     teacher = tool.launch(role='instructor', sub='teacher-1', nrps=True)
     assert 'Instructor preview' in page_text(teacher)
     summary = tool.client.get(summary_url(teacher))
@@ -178,6 +179,7 @@ def test_an_instructor_chooses_the_exercise_of_a_bare_link_and_learners_get_it(t
     learner = tool.launch(target=bare, lineitem=False, create_lineitems=True)
     assert learner.status_code == 200 and 'Benefits pre-screening' in page_text(learner)
     play_to_best_ending(tool.client, learner)
+    run_grade_worker()
     assert [score['lineitem'] for score in platform.scores] == ['/lineitems/created-1']
 
 

@@ -15,7 +15,7 @@ from lti_tools.tool import grades
 from lti_tools.results.models import LearnerResult
 from lti_tools.tool.models import GradeSubmission, Learner, ResourceLink
 
-from .conftest import play_to_best_ending
+from .conftest import run_grade_worker, play_to_best_ending
 
 
 def later(minutes):
@@ -25,6 +25,7 @@ def later(minutes):
 def test_a_finished_attempt_reaches_the_line_item(tool, platform):
     page = tool.launch()
     play_to_best_ending(tool.client, page)
+    run_grade_worker()
     [score] = platform.scores
     assert score['lineitem'] == '/lineitems/1'
     assert score['userId'] == 'learner-1'
@@ -37,7 +38,9 @@ def test_a_finished_attempt_reaches_the_line_item(tool, platform):
 
 def test_the_access_token_is_cached_until_it_expires(tool, platform):
     play_to_best_ending(tool.client, tool.launch())
+    run_grade_worker()
     play_to_best_ending(tool.client, tool.launch(sub='learner-2'))
+    run_grade_worker()
     assert len(platform.scores) == 2
     assert platform.token_requests == 1
 
@@ -45,6 +48,7 @@ def test_the_access_token_is_cached_until_it_expires(tool, platform):
 def test_during_an_outage_the_score_waits_and_arrives_exactly_once(tool, platform):
     platform.score_failures_left = 3
     play_to_best_ending(tool.client, tool.launch())
+    run_grade_worker()
     assert platform.scores == []
     row = GradeSubmission.objects.get()
     assert (row.status, row.attempts) == (GradeSubmission.PENDING, 1)
@@ -64,6 +68,7 @@ def test_during_an_outage_the_score_waits_and_arrives_exactly_once(tool, platfor
 def test_process_grades_command_delivers_the_queue(tool, platform, capsys, monkeypatch):
     platform.score_failures_left = 1
     play_to_best_ending(tool.client, tool.launch())
+    run_grade_worker()
     GradeSubmission.objects.update(next_attempt_at=timezone.now())
     assert lti_cli.process_grades(argparse.Namespace(retry_failed=False, loop=0)) == 0
     assert 'sent 1' in capsys.readouterr().out
@@ -74,6 +79,7 @@ def test_a_score_that_gives_up_can_be_queued_again(tool, platform, monkeypatch, 
     monkeypatch.setattr(grades, 'MAX_ATTEMPTS', 2)
     platform.score_failures_left = 2
     play_to_best_ending(tool.client, tool.launch())
+    run_grade_worker()
     assert grades.deliver_due(now=later(60)) == {'sent': 0, 'retry': 0, 'failed': 1}
     assert GradeSubmission.objects.get().status == GradeSubmission.FAILED
     assert grades.deliver_due(now=later(6000))['sent'] == 0
@@ -84,6 +90,7 @@ def test_a_score_that_gives_up_can_be_queued_again(tool, platform, monkeypatch, 
 def test_a_result_recorded_again_queues_nothing_new(tool, platform):
     """The block's completion event re-sends the stored result: no second score."""
     play_to_best_ending(tool.client, tool.launch())
+    run_grade_worker()
     result = LearnerResult.objects.get(user_key=Learner.objects.get().anonymous_id)
     assert result.usage_key.endswith('+type@magix_scenario+block@benefits')
     grades.queue_result(LearnerResult, result=result, created=False)
@@ -110,6 +117,7 @@ def test_demo_users_results_are_not_sent_anywhere(tool, platform):
 def test_two_workers_never_post_the_same_row(tool, platform):
     platform.score_failures_left = 1
     play_to_best_ending(tool.client, tool.launch())
+    run_grade_worker()
     row = GradeSubmission.objects.get()
     now = later(60)
     assert grades._claim(row, now) is True
@@ -118,17 +126,20 @@ def test_two_workers_never_post_the_same_row(tool, platform):
 
 def test_instructors_are_not_graded(tool, platform):
     play_to_best_ending(tool.client, tool.launch(role='instructor'))
+    run_grade_worker()
     assert platform.scores == [] and not GradeSubmission.objects.exists()
 
 
 def test_practice_exercises_send_no_score(tool, platform):
     page = tool.launch(target='http://testserver/lti/launch/practice-round/')
     play_to_best_ending(tool.client, page)
+    run_grade_worker()
     assert platform.scores == []
 
 
 def test_a_link_without_a_line_item_sends_no_score(tool, platform):
     play_to_best_ending(tool.client, tool.launch(ags=False))
+    run_grade_worker()
     assert platform.scores == [] and not GradeSubmission.objects.exists()
 
 
@@ -146,6 +157,7 @@ def test_a_link_launched_without_a_line_item_gets_one_created_once(tool, platfor
     tool.launch(lineitem=False, create_lineitems=True, sub='learner-2')
     assert len(platform.lineitems) == 1  # remembered for the link
     play_to_best_ending(tool.client, page)
+    run_grade_worker()
     assert [score['lineitem'] for score in platform.scores] == ['/lineitems/created-1']
 
 
@@ -153,6 +165,7 @@ def test_an_existing_line_item_is_found_by_resource_link(tool, platform):
     platform.lineitems = [{'id': platform.lineitem('existing-7'), 'resourceLinkId': 'link-1', 'scoreMaximum': 10}]
     page = tool.launch(lineitem=False)  # read-only line item scope
     play_to_best_ending(tool.client, page)
+    run_grade_worker()
     assert [score['lineitem'] for score in platform.scores] == ['/lineitems/existing-7']
     assert len(platform.lineitems) == 1
 
@@ -161,4 +174,5 @@ def test_no_line_item_and_no_right_to_create_one_still_launches(tool, platform):
     page = tool.launch(lineitem=False)
     assert page.status_code == 200
     play_to_best_ending(tool.client, page)
+    run_grade_worker()
     assert platform.scores == [] and platform.lineitems == []

@@ -2,18 +2,25 @@
 
 Same URLs, templates and behaviour as ``workbench.views.show_scenario`` and ``handler``;
 only the runtime differs (the SDK's views construct ``WorkbenchRuntime`` themselves).
+The reset replaces the SDK's: a POST with CSRF and a confirmation, never a redirect to the Referer.
 """
 from __future__ import annotations
 
-from django.http import Http404
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.csrf import ensure_csrf_cookie
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
+from django.views.decorators.http import require_http_methods
 from workbench import views as workbench
 from workbench.scenarios import get_scenarios
 from xblock.django.request import django_to_webob_request, webob_to_django_response
 from xblock.exceptions import NoSuchUsage
 
-from .runtime import MagixRuntime
+from lti_tools.runtime import MagixRuntime
+
+from . import reset
 
 
 @ensure_csrf_cookie
@@ -45,3 +52,25 @@ def handler(request, usage_id, handler_slug, suffix='', authenticated=True):
     webob_request.path_info_pop()
     webob_request.path_info_pop()
     return webob_to_django_response(runtime.handle(block, handler_slug, webob_request, suffix))
+
+
+@csrf_protect
+@ensure_csrf_cookie
+@require_http_methods(['GET', 'POST'])
+def reset_state(request):
+    """Confirm, then forget the current demo learner's work or every demo learner's.
+
+    GET (and a POST without the confirmation, like the SDK's own "Reset State" button) shows the
+    confirmation form; the reset happens only on a POST carrying the CSRF token and ``confirm``.
+    Afterwards the demo's own home page, never an address taken from the request.
+    """
+    student_id = workbench.get_student_id(request) if request.method == 'GET' else \
+        request.POST.get('student', '') or 'student_1'
+    scope = request.POST.get('scope')
+    if request.method == 'POST' and request.POST.get('confirm') == 'yes' and scope in ('learner', 'everyone'):
+        if scope == 'everyone':
+            reset.reset_everyone()
+        else:
+            reset.reset_learner(student_id)
+        return HttpResponseRedirect(f'{reverse("workbench_index")}?{urlencode({"student": student_id, "reset": scope})}')
+    return render(request, 'demo/reset.html', {'student_id': student_id})

@@ -1,0 +1,3 @@
+"""The demo host (``make demo``): the xblock-sdk workbench with our runtime, learner switching
+(``?student=``), a confirmed reset, and the LTI tool beside it for trying launches locally.
+"""
