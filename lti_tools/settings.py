@@ -15,6 +15,7 @@ from workbench.settings import *  # noqa: F401,F403  (the SDK's defaults, then o
 from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
 
 from lti_tools.services import available_languages
+from lti_tools.transactions import sqlite_database
 
 VAR_DIR = Path(os.environ.get('MAGIX_VAR_DIR', Path.cwd() / 'var')).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -23,7 +24,8 @@ DEBUG = os.environ.get('MAGIX_DEBUG', 'true').lower() == 'true'
 ALLOWED_HOSTS = ['127.0.0.1', 'localhost', 'testserver']
 SECRET_KEY = os.environ.get('MAGIX_SECRET_KEY', 'magix-demo-only-not-secret')
 
-DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': str(VAR_DIR / 'magix.sqlite3')}}
+# WAL, a busy timeout and BEGIN IMMEDIATE: concurrent handler calls queue instead of failing.
+DATABASES = {'default': sqlite_database(VAR_DIR / 'magix.sqlite3')}
 DJFS = {'type': 'osfs', 'directory_root': str(VAR_DIR / 'djpyfs'), 'url_root': '/static/djpyfs'}
 
 # The workbench lists the scenarios of every installed XBlock; show ours, not the SDK samples.
