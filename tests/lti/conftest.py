@@ -119,15 +119,28 @@ def handler_url(response, name) -> str:
     return f'{base}{usage}/{name}/'
 
 
-def choose(client, response, option):
-    data = client.post(handler_url(response, 'choose'), data={'option': option}, content_type='application/json')
-    assert data.status_code == 200, data.content
-    assert 'error' not in data.json(), data.json()
-    return data.json()
+ANSWERING = re.compile(r'data-attempt="(\d+)" data-position="(\d+)" data-step="([^"]*)"')
+
+
+def answering(html: str) -> dict:
+    """What the block's JavaScript sends with an action: the state the page shows (attempt, decision, step)."""
+    attempt, position, step = ANSWERING.search(html).groups()
+    return {'attempt': int(attempt), 'position': int(position), **({'step': step} if step else {})}
+
+
+def choose(client, response, option, page: str | None = None):
+    """Choose ``option`` on ``page`` (the HTML last shown; by default the launch page)."""
+    data = {'option': option, **answering(page or response.content.decode())}
+    answer = client.post(handler_url(response, 'choose'), data=data, content_type='application/json')
+    assert answer.status_code == 200, answer.content
+    assert 'error' not in answer.json() and 'replayed' not in answer.json(), answer.json()
+    return answer.json()
 
 
 def play_to_best_ending(client, response):
+    page = None
     for option in BEST_PATH:
-        result = choose(client, response, option)
+        result = choose(client, response, option, page)
+        page = result['html']
     assert result['status'] == 'finished'
     return result
