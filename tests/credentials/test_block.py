@@ -36,9 +36,9 @@ class LearnerUserService(UserService):
 class LmsLikeRuntime(ToyRuntime):
     """ToyRuntime plus ``i18n`` and ``user``, as the LMS provides them (no results service)."""
 
-    def __init__(self, user_id=None):
+    def __init__(self, user_id=None, staff=False):
         super().__init__(user_id)
-        self._services.update(i18n=gettext.NullTranslations(), user=LearnerUserService(user_id))
+        self._services.update(i18n=gettext.NullTranslations(), user=LearnerUserService(user_id, staff))
 
     def handler_url(self, block, handler_name, suffix='', query='', thirdparty=False):
         return f'/handler/{handler_name}?{query}'
@@ -47,14 +47,16 @@ class LmsLikeRuntime(ToyRuntime):
         return f'/resource/{uri}'
 
 
-def load(xml=DEMO_XML, user_id=None):
-    runtime = LmsLikeRuntime(user_id)
+def load(xml=DEMO_XML, user_id=None, staff=False):
+    runtime = LmsLikeRuntime(user_id, staff)
     return runtime.get_block(runtime.parse_xml_string(xml))
 
 
-def call(block, handler, data):
+def call(block, handler, data, status=200):
     request = Request.blank('/', method='POST', body=json.dumps(data).encode())
-    return json.loads(block.runtime.handle(block, handler, request).body)
+    response = block.runtime.handle(block, handler, request)
+    assert response.status_code == status, response.body
+    return json.loads(response.body)
 
 
 def test_widget_never_counts_towards_unit_completion():
@@ -105,7 +107,7 @@ def test_author_view_summarises_the_pathway():
 
 
 def test_studio_saves_only_a_valid_pathway():
-    block = load()
+    block = load(user_id='staff-1', staff=True)
     before = block.pathway_xml
     broken = small_xml(total='9')
     result = call(block, 'studio_submit', {'display_name': 'Progress', 'pathway_xml': broken})
@@ -120,7 +122,7 @@ def test_studio_saves_only_a_valid_pathway():
 
 
 def test_studio_checks_xml_being_edited_without_saving():
-    block = load()
+    block = load(user_id='staff-1', staff=True)
     report = call(block, 'check_pathway', {'pathway_xml': small_xml().replace('min-score="0.7"', 'min-score="2"')})
     assert any('min-score="2"' in problem for problem in report['problems'])
     assert block.pathway_xml == canonical_xml(DEMO_XML)

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from lti_tools.lti1p3 import claims as c
 from lti_tools.tool import catalogue
 from lti_tools.tool.store import save_registration
-from tests.scenario.support import small_scenario
+from tests.scenario.support import page_answering as answering, small_scenario
 
 from .platform import CLIENT_ID, DEPLOYMENT_ID, Platform
 
@@ -117,15 +117,6 @@ def handler_url(response, name) -> str:
     base = re.search(r"handlerBaseUrl = '([^']+)'", html)[1].encode().decode('unicode_escape')
     usage = re.search(r'data-usage=["\']([^"\']+)', html)[1]
     return f'{base}{usage}/{name}/'
-
-
-ANSWERING = re.compile(r'data-attempt="(\d+)" data-position="(\d+)" data-step="([^"]*)"')
-
-
-def answering(html: str) -> dict:
-    """What the block's JavaScript sends with an action: the state the page shows (attempt, decision, step)."""
-    attempt, position, step = ANSWERING.search(html).groups()
-    return {'attempt': int(attempt), 'position': int(position), **({'step': step} if step else {})}
 
 
 def choose(client, response, option, page: str | None = None):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import json
+import re
 from pathlib import Path
 
 from webob import Request
@@ -151,6 +152,15 @@ def answering(block) -> dict:
     except ScenarioError:  # broken content: no page shows a step, but an old page may still post
         found = {'attempt': play.attempt_number, 'position': len(play.history) + 1}
     return {name: value for name, value in found.items() if value is not None}
+
+
+ANSWERING = re.compile(r'data-attempt="(\d+)" data-position="(\d+)" data-step="([^"]*)"')
+
+
+def page_answering(html: str) -> dict:
+    """What the block's JavaScript sends with an action, read from the page it shows."""
+    attempt, position, step = ANSWERING.search(html).groups()
+    return {'attempt': int(attempt), 'position': int(position), **({'step': step} if step else {})}
 
 
 def post(block, handler: str, body: bytes, method='POST'):

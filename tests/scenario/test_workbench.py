@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from workbench import scenarios as workbench_scenarios
 
-from .support import small_scenario
+from .support import page_answering, small_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_choice_is_posted_with_csrf_and_persisted(scenario_id):
     html = page(client, scenario_id)
     url = handler_url(html, 'choose')
     assert client.post(url, json.dumps({'option': 'dpia'}), content_type='application/json').status_code == 403
-    response = post(client, url, {'option': 'dpia'})
+    response = post(client, url, {'option': 'dpia', **page_answering(html)})
     assert response.status_code == 200 and 'How do you run the pilot?' in response.json()['html']
     # A new request (a new runtime) reads the learner's state back from SQLite.
     again = page(Client(), scenario_id)
