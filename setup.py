@@ -70,6 +70,8 @@ setup(
             # the production settings are tested too (parsing only: no server needed)
             'dj-database-url==3.1.2',
             'redis==8.1.0',
+            # concurrency tests against a real PostgreSQL (started by the tests on 127.0.0.1)
+            'psycopg[binary]==3.3.9',
         ],
         # `magix course check` / `magix course build`: olxcleaner validates course archives.
         'course': [
