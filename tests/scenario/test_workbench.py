@@ -65,3 +65,63 @@ def test_french_rendering(scenario_id):
     assert '<html lang="fr"' in html or 'lang="fr"' in html
     assert 'Soumettre' in html or 'Valider' in html, 'the French UI catalogue is compiled and used'
     assert 'Submit decision' not in html
+
+
+# --- who may call what, with what body (issue 8, probes 2 and 6, on the demo host) ----------------
+
+def studio_page(client, scenario_id, student):
+    response = client.get(f'/scenario/{scenario_id}/studio_view/?student={student}')
+    assert response.status_code == 200
+    return response.content.decode('utf-8')
+
+
+def test_learners_cannot_rewrite_the_exercise_on_the_demo_host(scenario_id):
+    """Probe 2: a learner changed the title everyone saw."""
+    client = Client(enforce_csrf_checks=True)
+    html = page(client, scenario_id)
+    for handler, data in (('studio_submit', {'settings': {'display_name': 'Hacked'}}),
+                          ('preview_diagram', {'scenario_xml': '<scenario/>'})):
+        response = post(client, handler_url(html, handler), data)
+        assert response.status_code == 403
+        assert response.json() == {'error': 'Only the course team can change or check this exercise.'}
+    assert 'Hacked' not in page(Client(), scenario_id, student='bob')
+    # Course staff (the demo's ?student=staff...) may.
+    staff = Client(enforce_csrf_checks=True)
+    studio_page(staff, scenario_id, 'staff-ana')
+    response = post(staff, handler_url(page(staff, scenario_id, 'staff-ana'), 'studio_submit', 'staff-ana'),
+                    {'settings': {'display_name': 'Renamed by staff'}})
+    assert response.status_code == 200 and response.json()['result'] == 'success'
+    assert 'Renamed by staff' in page(Client(), scenario_id, student='bob')
+
+
+def test_learner_writes_to_content_or_settings_are_refused_by_the_field_data(scenario_id):
+    """As the LMS's LmsFieldData: authored data is read-only unless the user is course staff."""
+    from django.db import transaction
+    from xblock.exceptions import InvalidScopeError
+
+    from lti_tools.runtime import MagixRuntime
+
+    usage = re.search(r"data-usage='([^']+)'", page(Client(), scenario_id)).group(1)
+    learner_block = MagixRuntime('alice').get_block(usage)
+    learner_block.display_name = 'Hacked'
+    with pytest.raises(InvalidScopeError), transaction.atomic():
+        learner_block.save()
+    staff_block = MagixRuntime('staff-ana').get_block(usage)
+    staff_block.display_name = 'Edited'
+    with transaction.atomic():
+        staff_block.save()
+    assert MagixRuntime('bob').get_block(usage).display_name == 'Edited'
+
+
+@pytest.mark.parametrize('handler, body, status', [
+    ('choose', '[1, 2]', 400), ('choose', '"dpia"', 400), ('choose', '{' * 20_000, 400),
+    ('no_such_handler', '{}', 404), ('__init__', '{}', 404), ('choose', '{"option": 3}', 400),
+])
+def test_unusable_requests_get_a_json_4xx_on_the_demo_host(scenario_id, handler, body, status):
+    """Probe 6: bodies that are not objects, 20,000 deep, an unknown handler: JSON, not a 500."""
+    client = Client(enforce_csrf_checks=True)
+    html = page(client, scenario_id)
+    response = client.post(handler_url(html, handler), body, content_type='application/json',
+                           HTTP_X_CSRFTOKEN=client.cookies['csrftoken'].value)
+    assert response.status_code == status and set(response.json()) == {'error'}
+    assert 'What do you do first?' in page(client, scenario_id)
