@@ -25,9 +25,10 @@ USER_IS_STAFF = 'edx-platform.user_is_staff'
 LEARNER, STAFF = 'learner', 'staff'
 LEARNER_BODY_BYTES = 64 * 1024    # a decision with a 5,000-character reflection, escaped, is < 32 KB
 STAFF_BODY_BYTES = 1024 * 1024    # the XML limit below, JSON-escaped, plus the settings
-# Scenario and pathway XML a course team may save or preview. The shipped scenarios are 25-30 KB
-# and the pathway 12 KB; checking and drawing costs about 2 ms per KB (a 2.5 MB body took 4-5 s of
-# a worker), so 256 KB (nine times the largest real one) bounds a preview to about half a second.
+# Scenario and pathway XML a course team may save or preview. Checking and drawing grows with the
+# steps: the shipped scenarios (25-30 KB) take about 65 ms, a 400-step 181 KB chain about 1 s, a
+# 1.7 MB one 6.5 s of a worker (measured on a shared 2-core machine). 256 KB, eight times the
+# largest real scenario, bounds what one author's preview can cost to a second or so.
 AUTHORED_XML_BYTES = 256 * 1024
 STAFF_ONLY = N_('Only the course team can change or check this exercise.')
 
