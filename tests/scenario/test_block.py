@@ -7,22 +7,6 @@ from xblocks.scenario.block import ScenarioBlock
 from .support import ScenarioTestRuntime, call, load, same_block_for, small_scenario
 
 
-@pytest.fixture
-def runtime():
-    return ScenarioTestRuntime()
-
-
-@pytest.fixture
-def block(runtime):
-    return load(runtime, small_scenario())
-
-
-@pytest.fixture
-def staff_block():
-    """The block as course staff see it in Studio (authoring handlers are theirs only)."""
-    return load(ScenarioTestRuntime(user_id='staff-1', is_staff=True), small_scenario())
-
-
 def test_student_view_sends_only_the_current_step(block):
     html = block.student_view().content
     assert 'Commission a DPIA' in html and 'What do you do first?' in html

@@ -14,16 +14,6 @@ from xblocks.scenario import engine
 from .support import ScenarioTestRuntime, answering, call, load, post, same_block_for, small_scenario
 
 
-@pytest.fixture
-def runtime():
-    return ScenarioTestRuntime()
-
-
-@pytest.fixture
-def block(runtime):
-    return load(runtime, small_scenario())
-
-
 def state(block):
     """Everything a handler could change, read back as a new request would."""
     fresh = same_block_for(block.runtime, block, block.runtime.user_id)
