@@ -3,8 +3,11 @@
 ``@json_api(fields)`` replaces ``XBlock.json_handler``. It answers what a handler cannot use
 with a 4xx JSON ``{"error": ...}`` in the learner's language and calls nothing: a GET (405),
 a body that is not a JSON object, nested too deeply or of a wrong field type (400), too large
-(413), and, for ``audience=STAFF``, anyone who is not course staff (403), decided as the LMS
-decides it: the ``user`` service's ``edx-platform.user_is_staff`` (course staff or admin).
+(413), and, for ``audience=STAFF``, anyone who may not author the block (403), decided as the
+platform decides it: in the LMS the ``user`` service's ``edx-platform.user_is_staff`` (course
+staff or admin); in Studio, whose ``user`` service sets no staff flag, the
+``studio_user_permissions`` service (write access to the course, ``has_studio_write_access``).
+Blocks using ``STAFF`` handlers declare ``@XBlock.wants('user', 'studio_user_permissions')``.
 
 Writes to content and settings by a learner are refused again below, by the hosts' field data
 (as the LMS's ``LmsFieldData`` makes authored data read-only); the hosts answer that with a 403.
@@ -49,6 +52,19 @@ def authored_xml(text: str) -> str:
     return text
 
 
+def may_author(block) -> bool:
+    """Course staff in the LMS, or a course author in Studio (see the module docstring)."""
+    if is_course_staff(block):
+        return True
+    permissions = block.runtime.service(block, 'studio_user_permissions')
+    context_key = getattr(block.scope_ids.usage_id, 'context_key', None)
+    if permissions is None or context_key is None:
+        return False
+    # Newer platforms name it can_edit_content; the pinned ones can_write.
+    can_edit = getattr(permissions, 'can_edit_content', None) or getattr(permissions, 'can_write', None)
+    return bool(can_edit is not None and can_edit(context_key))
+
+
 def json_response(body: dict, status: int = 200) -> Response:
     return Response(json.dumps(body), status=status, content_type='application/json', charset='utf-8')
 
@@ -73,7 +89,7 @@ def json_api(fields: dict, *, audience: str = LEARNER, max_bytes: int | None = N
             try:
                 if request.method != 'POST':
                     raise BadInput(NOT_JSON, 405)
-                if audience == STAFF and not is_course_staff(self):
+                if audience == STAFF and not may_author(self):
                     raise BadInput(STAFF_ONLY, 403)
                 if (request.content_length or 0) > limit:
                     raise BadInput(TOO_LARGE, 413, limit=limit // 1024)   # not even read

@@ -169,3 +169,38 @@ def same_scenario():
     scenario, problems = load_scenario(small_scenario(), 'path')
     assert not problems
     return scenario
+
+
+class StudioPermissions:
+    """Studio's ``studio_user_permissions`` service, as edx-platform's (``can_write(course_key)``,
+    ``has_studio_write_access``); Studio's ``user`` service sets no ``user_is_staff``."""
+
+    def __init__(self, writable):
+        self.writable, self.asked = set(writable), []
+
+    def can_write(self, course_key):
+        self.asked.append(str(course_key))
+        return str(course_key) in self.writable
+
+
+def studio_block(writable):
+    from opaque_keys.edx.keys import UsageKey
+    from xblock.fields import ScopeIds
+
+    from xblocks.scenario.block import ScenarioBlock
+
+    runtime = ScenarioTestRuntime(user_id='author-1', is_staff=False)
+    runtime._services['studio_user_permissions'] = StudioPermissions(writable)
+    usage = UsageKey.from_string('block-v1:MAGIX+AIGOV101+2026+type@magix_scenario+block@eligibility')
+    block = runtime.construct_xblock_from_class(ScenarioBlock, ScopeIds('author-1', 'magix_scenario', usage, usage))
+    block.scenario_xml = load(ScenarioTestRuntime(), small_scenario()).scenario_xml
+    return block
+
+
+def test_in_studio_course_authors_may_author_and_others_may_not():
+    """Studio decides with write access to the course (its user service has no staff flag)."""
+    author = studio_block(writable={'course-v1:MAGIX+AIGOV101+2026'})
+    assert call(author, 'studio_submit', {'settings': {'display_name': 'Edited in Studio'}})['result'] == 'success'
+    assert author.runtime.service(author, 'studio_user_permissions').asked == ['course-v1:MAGIX+AIGOV101+2026']
+    outsider = studio_block(writable={'course-v1:OTHER+X+2026'})
+    assert call(outsider, 'preview_diagram', {'scenario_xml': outsider.scenario_xml}, status=403)['error']

@@ -32,7 +32,7 @@ PLAY_FIELDS = {'option': str, 'reflection': str, 'prefix': str, 'attempt': int, 
 
 
 @XBlock.needs('i18n')
-@XBlock.wants('user')
+@XBlock.wants('user', 'studio_user_permissions')
 class ScenarioBlock(ScenarioStudioMixin, ScenarioScoringMixin, CompletableXBlockMixin, I18nMixin, XBlock):
     """A branching public-sector case: the learner decides, consequences unfold, an ending is debriefed."""
 
