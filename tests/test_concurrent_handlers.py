@@ -1,6 +1,7 @@
-"""One decision, one change, under real concurrency (issue 8, probe 3): a real ``magix serve`` process
-on 127.0.0.1, on SQLite and on PostgreSQL (started by ``tests.servers``), and real concurrent
-HTTP clients released together by a barrier.
+"""One decision, one change, under real concurrency (issue 8, probe 3): two real ``magix serve``
+processes on 127.0.0.1 sharing one database (SQLite, then PostgreSQL started by ``tests.servers``),
+so requests race across processes as under several workers, and real concurrent HTTP clients
+released together by a barrier, spread over both servers.
 
 Eight concurrent posts of the same decision: exactly one applied, one history entry, the tally
 +1, the grade the path's real worth (computed by the plain-Python engine). N learners choosing
@@ -125,15 +126,21 @@ class Database:
         return self.rows('SELECT earned, possible FROM magix_results_learnerresult WHERE user_key = ?', student)
 
 
-def check_one_decision_one_change(base, database):
+def on_each(bases, url):
+    """The same handler URL on each server, round robin over ``COPIES`` calls."""
+    path = url[url.index('/handler/'):]
+    return [bases[index % len(bases)] + path for index in range(COPIES)]
+
+
+def check_one_decision_one_change(bases, database):
     path, worth = a_path_worth_less_than_the_best()
-    browser, student = Browser(base), 'racer'
+    browser, student = Browser(bases[0]), 'racer'
     html = browser.page(student)
-    url, usage = handler_url(base, html, student)
+    url, usage = handler_url(bases[0], html, student)
     tallies_before = database.state(usage, None).get('tallies', {})
     for decision, option in enumerate(path, start=1):
         data = {'option': option, **page_answering(html)}
-        answers = at_once([lambda: browser.post(url, data)] * COPIES)
+        answers = at_once([(lambda target=target: browser.post(target, data)) for target in on_each(bases, url)])
         assert [status for status, _ in answers] == [200] * COPIES, answers
         applied = [answer for _, answer in answers if 'replayed' not in answer]
         assert len(applied) == 1, answers
@@ -157,9 +164,10 @@ def check_one_decision_one_change(base, database):
     start = database.state(usage, None)['tallies']
     step = state['history'][0]['step']
     answers = at_once([
-        (lambda learner=learner: browser.post(handler_url(base, pages[learner], learner)[0],
-                                              {'option': first, **page_answering(pages[learner])}))
-        for learner in learners])
+        (lambda learner=learner, index=index: browser.post(
+            handler_url(bases[index % len(bases)], pages[learner], learner)[0],
+            {'option': first, **page_answering(pages[learner])}))
+        for index, learner in enumerate(learners)])
     assert [status for status, _ in answers] == [200] * COPIES, answers
     assert all('replayed' not in answer and 'error' not in answer for _, answer in answers), answers
     assert database.state(usage, None)['tallies'][step][first] == start[step][first] + COPIES
@@ -167,15 +175,16 @@ def check_one_decision_one_change(base, database):
 
 def test_sqlite_one_decision_one_change(tmp_path):
     state = tmp_path / 'var'
-    with start_demo(state) as base:
+    with start_demo(state) as first, start_demo(state) as second:
         database = Database(lambda: sqlite3.connect(state / 'magix.sqlite3', timeout=30), '?')
-        check_one_decision_one_change(base, database)
+        check_one_decision_one_change([first, second], database)
         [(mode,)] = database.rows('PRAGMA journal_mode')
         assert mode == 'wal'
 
 
 def test_postgresql_one_decision_one_change(tmp_path, postgres_url):  # noqa: F811
     import psycopg
-    with start_demo(tmp_path / 'var', DATABASE_URL=postgres_url) as base:
+    state = tmp_path / 'var'
+    with start_demo(state, DATABASE_URL=postgres_url) as first, start_demo(state, DATABASE_URL=postgres_url) as second:
         database = Database(lambda: psycopg.connect(postgres_url.replace('postgres://', 'postgresql://')), '%s')
-        check_one_decision_one_change(base, database)
+        check_one_decision_one_change([first, second], database)
