@@ -99,3 +99,22 @@ def test_the_decision_answers_the_page_it_came_from(tool):
     stale = post(tool, handler_url(page, 'choose'), json.dumps({'option': 'buy', **answering(page.content.decode())}))
     assert stale.json()['replayed'] is True and 'SECRET-SITUATION-PILOT' in stale.json()['html']
     assert outcome['status'] == 'in_progress'
+
+
+def test_content_and_settings_are_read_only_in_launches(tool):
+    """As the LMS's LmsFieldData: a launch, instructor's included, never writes the exercise."""
+    from django.db import transaction
+    from xblock.exceptions import InvalidScopeError
+
+    from lti_tools.tool import catalogue
+    from lti_tools.tool.runtime import LtiRuntime, usage_id
+    from lti_tools.tool.session import LaunchSession
+
+    tool.launch(role='instructor')
+    exercise = catalogue.exercises()['benefits']
+    session = LaunchSession(learner=1, user_id='someone', link=1, exercise='benefits', teaching=True, language='en')
+    block = LtiRuntime(session).get_block(usage_id(exercise))
+    block.display_name = 'Hacked'
+    with pytest.raises(InvalidScopeError), transaction.atomic():
+        block.save()
+    assert LtiRuntime(session).get_block(usage_id(exercise)).display_name == 'Benefits pre-screening'

@@ -125,3 +125,13 @@ def test_unusable_requests_get_a_json_4xx_on_the_demo_host(scenario_id, handler,
                            HTTP_X_CSRFTOKEN=client.cookies['csrftoken'].value)
     assert response.status_code == status and set(response.json()) == {'error'}
     assert 'What do you do first?' in page(client, scenario_id)
+
+
+def test_a_large_preview_is_refused_before_it_costs_anything(scenario_id):
+    """Probe 6: a 2.5 MB preview body cost 4-5 s of CPU; now a 413 JSON answer, even for course staff."""
+    client = Client(enforce_csrf_checks=True)
+    html = page(client, scenario_id, student='staff-ana')
+    body = json.dumps({'scenario_xml': '<scenario>' + 'x' * 2_500_000 + '</scenario>'})
+    response = client.post(handler_url(html, 'preview_diagram', 'staff-ana'), body, content_type='application/json',
+                           HTTP_X_CSRFTOKEN=client.cookies['csrftoken'].value)
+    assert response.status_code == 413 and set(response.json()) == {'error'}
