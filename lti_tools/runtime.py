@@ -124,19 +124,20 @@ class StaffWritableFieldData(ReadOnlyFieldData):
         super().__init__(source)
         self._is_staff = is_staff
 
-    def set(self, block, name, value):
+    def _check(self, block, names):
         if not self._is_staff():
-            super().set(block, name, value)
+            raise InvalidScopeError(f'{block}: only course staff change {", ".join(names)}')
+
+    def set(self, block, name, value):
+        self._check(block, [name])
         self._source.set(block, name, value)
 
     def set_many(self, block, update_dict):
-        if not self._is_staff():
-            super().set(block, next(iter(update_dict)), None)
+        self._check(block, list(update_dict))
         self._source.set_many(block, update_dict)
 
     def delete(self, block, name):
-        if not self._is_staff():
-            super().delete(block, name)
+        self._check(block, [name])
         self._source.delete(block, name)
 
 
