@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
+from lti_tools.transactions import sqlite_database
 from xblocks.i18n import available_languages  # not lti_tools.services: it imports XBlock, whose djpyfs needs apps
 
 # Files holding data or keys (SQLite database and journal, key PEMs, logs, uploaded files) are
@@ -97,7 +98,8 @@ STATIC_ROOT = os.environ.get('MAGIX_STATIC_ROOT', str(VAR_DIR / 'static'))
 MEDIA_ROOT, MEDIA_URL = '', ''
 DJFS = {'type': 'osfs', 'directory_root': str(VAR_DIR / 'djpyfs'), 'url_root': '/static/djpyfs'}
 
-DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': str(VAR_DIR / 'magix.sqlite3')}}
+# WAL, a busy timeout and BEGIN IMMEDIATE: concurrent handler calls queue instead of failing.
+DATABASES = {'default': sqlite_database(VAR_DIR / 'magix.sqlite3')}
 CACHES = {'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache', 'LOCATION': 'magix'}}
 
 # The workbench lists the scenarios of every installed XBlock; show ours, not the SDK samples.

@@ -17,16 +17,24 @@ import functools
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import UsageKey
 from workbench.runtime import WorkbenchRuntime
-from xblock.exceptions import NoSuchUsage
+from xblock.exceptions import InvalidScopeError, NoSuchUsage
+from xblock.field_data import ReadOnlyFieldData, SplitFieldData
+from xblock.fields import Scope
+from xblock.runtime import KvsFieldData
 
+from xblocks.handlers import STAFF_ONLY, USER_IS_STAFF, json_response
 from xblocks.xml_safety import UnsafeXML, parse_untrusted_xml
 
 from .results import api as results
 from .results.services import HostCompletionService
+from .state_store import STATE_STORE
+from .transactions import hold_lock
 
 log = logging.getLogger(__name__)
 
@@ -104,17 +112,84 @@ class ResultsService:
             return None   # the LTI tool service has no demo pages
 
 
+AUTHORED_SCOPES = (Scope.content, Scope.settings, Scope.children, Scope.parent)
+LEARNER_SCOPES = (Scope.user_state, Scope.user_state_summary, Scope.preferences, Scope.user_info)
+
+
+class StaffWritableFieldData(ReadOnlyFieldData):
+    """Authored data (content, settings) that only course staff may change.
+
+    The LMS makes authored data read-only for learners (``LmsFieldData``); a learner's write
+    raises ``InvalidScopeError``, which ``handle_atomically`` answers with a 403.
+    """
+
+    def __init__(self, source, is_staff):
+        super().__init__(source)
+        self._is_staff = is_staff
+
+    def _check(self, block, names):
+        if not self._is_staff():
+            raise InvalidScopeError(f'{block}: only course staff change {", ".join(names)}')
+
+    def set(self, block, name, value):
+        self._check(block, [name])
+        self._source.set(block, name, value)
+
+    def set_many(self, block, update_dict):
+        self._check(block, list(update_dict))
+        self._source.set_many(block, update_dict)
+
+    def delete(self, block, name):
+        self._check(block, [name])
+        self._source.delete(block, name)
+
+
+def split_field_data(authored, learner) -> SplitFieldData:
+    return SplitFieldData({**{scope: authored for scope in AUTHORED_SCOPES},
+                           **{scope: learner for scope in LEARNER_SCOPES}})
+
+
 class MagixRuntime(WorkbenchRuntime):
-    """The workbench runtime that records grades and completion for credential progress."""
+    """The workbench runtime that records grades and completion for credential progress.
+
+    Learner state goes through ``LockedKeyValueStore``; content and settings only course staff write.
+    """
 
     def __init__(self, user_id=None):
         super().__init__(user_id)
         self._services['completion'] = HostCompletionService(self.user_key, course_key())
         self._services['magix_results'] = ResultsService(self)
+        stored = KvsFieldData(STATE_STORE)
+        self._services['field-data'] = split_field_data(StaffWritableFieldData(stored, self.user_is_course_staff),
+                                                        stored)
+
+    def user_is_course_staff(self) -> bool:
+        """What the ``user`` service says (the demo: ``?student=staff...``), as blocks read it."""
+        service = self._services.get('user')
+        user = service.get_current_user() if service is not None else None
+        return bool(user is not None and user.opt_attrs.get(USER_IS_STAFF))
 
     @property
     def user_key(self) -> str:
         return str(self.user_id or 'anonymous')
+
+    def handle_atomically(self, usage_id, handler_name, request, suffix=''):
+        """Run one handler call in one transaction holding its block's lock (see ``transactions``).
+
+        A refused call (a 4xx answer, or a learner writing content or settings) is rolled
+        back whole. ``NoSuchUsage`` and ``NoSuchHandlerError`` go to the caller.
+        """
+        with transaction.atomic():
+            hold_lock(f'xblock-handler:{usage_id}')
+            block = self.get_block(usage_id)
+            try:
+                response = self.handle(block, handler_name, request, suffix)
+            except InvalidScopeError:
+                gettext = getattr(block, 'gettext', None) or translation.gettext
+                response = json_response({'error': gettext(STAFF_ONLY)}, 403)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+        return response
 
     def result_key(self, block) -> str:
         """The key a block's results are stored under (its course usage key when known)."""

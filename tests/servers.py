@@ -6,11 +6,14 @@
 - ``redis`` (session): ``redis-server`` without persistence; ``redis.url(db)``.
 - ``ServiceProcess``: the LTI tool service under gunicorn (two workers by default), as it runs in
   production: ``lti_tools.service.wsgi:application`` over ``lti_tools.service.settings``.
+- ``postgres_url`` (session): one empty database on that server; ``start_demo(state_dir, **env)``:
+  ``magix serve`` (the demo host) in its own process on a free port.
 Each skips, with the reason, where its binary is absent. ``tests/conftest.py`` makes the fixtures
 available to every test (one server of each per session).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import secrets
@@ -208,3 +211,45 @@ class ServiceProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=30)
+
+
+@pytest.fixture(scope='session')
+def postgres_url(postgres):
+    """One empty database on the session's PostgreSQL server (for tests that need only a URL)."""
+    return postgres.new_database()
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> str:
+    """The body of ``url`` once the server answers it (fails if the process exits first)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f'the server exited with {process.returncode}')
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.read().decode('utf-8')
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f'{url} did not answer within {seconds} s')
+
+
+@contextlib.contextmanager
+def start_demo(state_dir: Path, **env):
+    """``magix serve`` (the demo host a newcomer runs) on a free port; yields its base URL.
+
+    ``env`` adds variables (``DATABASE_URL``...) to a minimal environment.
+    """
+    port = free_port()
+    log = open(state_dir.parent / f'server-{port}.log', 'wb')  # noqa: SIM115  (closed below)
+    process = subprocess.Popen(
+        [sys.executable, '-m', 'magix', 'serve', '--port', str(port)], cwd=REPO,
+        env={'PATH': '/usr/bin:/bin', 'MAGIX_VAR_DIR': str(state_dir), 'HOME': str(state_dir.parent), **env},
+        stdout=log, stderr=subprocess.STDOUT)
+    base = f'http://127.0.0.1:{port}'
+    try:
+        wait_for(base + '/', process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()

@@ -2,35 +2,12 @@
 
 A real server process on 127.0.0.1 with an empty state folder, as on a newcomer's machine.
 """
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f'magix serve exited with {process.returncode}')
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                return response.read().decode('utf-8')
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f'{url} did not answer within {seconds} s')
+from tests.servers import REPO, free_port, wait_for
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
 from workbench import views as workbench
 from workbench.scenarios import get_scenarios
-from xblock.django.request import django_to_webob_request, webob_to_django_response
-from xblock.exceptions import NoSuchUsage
 
+from lti_tools.handler_calls import call_handler
 from lti_tools.runtime import MagixRuntime
 
 from . import reset
@@ -42,16 +41,9 @@ def show_scenario(request, scenario_id, view_name='student_view', template='work
 
 
 def handler(request, usage_id, handler_slug, suffix='', authenticated=True):
+    """A block's handler, in one locked transaction; unknown blocks and handlers are a JSON 404."""
     student_id = workbench.get_student_id(request) if authenticated else 'none'
-    runtime = MagixRuntime(student_id)
-    try:
-        block = runtime.get_block(usage_id)
-    except NoSuchUsage as error:
-        raise Http404 from error
-    webob_request = django_to_webob_request(request)
-    webob_request.path_info_pop()
-    webob_request.path_info_pop()
-    return webob_to_django_response(runtime.handle(block, handler_slug, webob_request, suffix))
+    return call_handler(MagixRuntime(student_id), usage_id, handler_slug, request, suffix or '', pop_path=2)
 
 
 @csrf_protect

@@ -1,5 +1,5 @@
 """The XBlock runtime for LTI launches: the workbench runtime, with content read from the
-scenario files and learner state in the workbench's database store, keyed by opaque ids.
+scenario files and learner state in the hosts' database store, keyed by opaque ids.
 
 Content and settings come from the exercise file (parsed once per process into memory), so
 what a learner sees is exactly what the file says, whatever the database holds; user state
@@ -12,13 +12,13 @@ from __future__ import annotations
 import threading
 
 from django.urls import reverse
-from xblock.field_data import SplitFieldData
-from xblock.fields import Scope
+from xblock.field_data import ReadOnlyFieldData
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import DictKeyValueStore, KvsFieldData
-from workbench.runtime import WORKBENCH_KVS, ScenarioIdManager
+from workbench.runtime import ScenarioIdManager
 
-from lti_tools.runtime import MagixRuntime, course_usage_key
+from lti_tools.runtime import MagixRuntime, course_usage_key, split_field_data
+from lti_tools.state_store import STATE_STORE
 
 from . import catalogue
 from .session import LaunchSession
@@ -29,13 +29,11 @@ _USAGES: dict[tuple[str, str], str] = {}
 _LOCK = threading.Lock()
 
 
-def field_data():
-    content, state = KvsFieldData(CONTENT_STORE), KvsFieldData(WORKBENCH_KVS)
-    return SplitFieldData({
-        Scope.content: content, Scope.settings: content, Scope.children: content, Scope.parent: content,
-        Scope.user_state: state, Scope.user_state_summary: state, Scope.preferences: state,
-        Scope.user_info: state,
-    })
+def field_data(authored_writable: bool = False):
+    """Content and settings from the exercise file (read-only for launches, as in the LMS), learner
+    state and tallies in the database."""
+    content = KvsFieldData(CONTENT_STORE)
+    return split_field_data(content if authored_writable else ReadOnlyFieldData(content), KvsFieldData(STATE_STORE))
 
 
 def usage_id(exercise: catalogue.Exercise) -> str:
@@ -54,7 +52,7 @@ class ContentRuntime(MagixRuntime):
     def __init__(self, user_id=None):
         super().__init__(user_id)
         self.id_reader = self.id_generator = ID_MANAGER
-        self._services['field-data'] = field_data()
+        self._services['field-data'] = field_data(authored_writable=True)
 
 
 class LtiUserService(UserService):
@@ -81,6 +79,13 @@ class LtiRuntime(ContentRuntime):
         super().__init__(session.user_id)
         self.session = session
         self._services['user'] = LtiUserService(session)
+        self._services['field-data'] = field_data()
+
+    def publish(self, block, event_type, event_data):
+        """An instructor's preview is never graded: no result recorded, so no score queued."""
+        if self.session.teaching and event_type in ('grade', 'completion'):
+            return
+        super().publish(block, event_type, event_data)
 
     @property
     def anonymous_student_id(self):

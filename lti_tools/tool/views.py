@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,14 +20,14 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-from xblock.django.request import django_to_webob_request, webob_to_django_response
-from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
 
 from lti_tools.lti1p3 import claims, deep_linking, oidc, registration, safe_http
 from lti_tools.lti1p3.errors import (InvalidLaunch, LtiError, RegistrationError, RegistrationLinkInvalid,
                                      StateMismatch)
 from lti_tools.lti1p3.launch import Launch, validate_id_token
 from lti_tools.lti1p3.roles import Roles
+from lti_tools.handler_calls import NOT_AVAILABLE, call_handler, refusal
+from xblocks.handlers import LEARNER
 from xblocks.i18n import _
 
 from . import catalogue, store
@@ -38,6 +38,7 @@ from .session import LaunchSession
 log = logging.getLogger(__name__)
 LOGIN_LIFETIME = timedelta(minutes=10)
 DEEP_LINK_SALT = 'magix.lti.deep-link'
+LEARNER_HANDLERS = frozenset({LEARNER})
 EXERCISE_IN_URL = re.compile(r'/lti/launch/(?P<slug>[a-z0-9][a-z0-9-]*)/?$')
 
 
@@ -344,25 +345,23 @@ def render_exercise(request, session: LaunchSession, exercise: catalogue.Exercis
 # --- the XBlock's handlers -------------------------------------------------------------------------
 
 @csrf_exempt
-@lti_page
 def handler(request, token, usage, handler_name, suffix=''):
-    """An XBlock handler call from the exercise page; the signed session says who is calling."""
-    session = session_from(token)
+    """A learner handler of the launched exercise; the signed session says who is calling.
+
+    Only the exercise this session launched, and only its learner handlers (``choose``, ``undo``,
+    ``restart``: ``xblocks.handlers.LEARNER``); authoring handlers are never served here.
+    """
+    try:
+        session = session_from(token)
+    except StateMismatch as error:
+        log.info('LTI handler call refused: %s', error.detail)
+        return refusal(403, error.message)
     exercise = catalogue.exercises().get(session.exercise)
     if exercise is None or usage != usage_id(exercise):
-        raise Http404('no such exercise')
+        return refusal(404, NOT_AVAILABLE)
     translation.activate(session.language)
-    runtime = LtiRuntime(session)
-    try:
-        block = runtime.get_block(usage)
-    except NoSuchUsage as error:
-        raise Http404('no such exercise') from error
-    webob_request = django_to_webob_request(request)
-    try:
-        result = runtime.handle(block, handler_name, webob_request, suffix)
-    except NoSuchHandlerError as error:
-        raise Http404('no such handler') from error
-    return webob_to_django_response(result)   # a new grade is queued; the worker delivers it
+    # A new grade is only queued here; the grade worker (magix lti process-grades) delivers it.
+    return call_handler(LtiRuntime(session), usage, handler_name, request, suffix, audiences=LEARNER_HANDLERS)
 
 
 # --- instructors -------------------------------------------------------------------------------------

@@ -36,10 +36,10 @@ class LearnerUserService(UserService):
 class LmsLikeRuntime(ToyRuntime):
     """ToyRuntime plus ``i18n`` (the platform's rule, per block) and ``user``, as the LMS provides them."""
 
-    def __init__(self, user_id=None, locale='en'):
+    def __init__(self, user_id=None, locale='en', staff=False):
         super().__init__(user_id)
         self.locale = locale
-        self._services.update(user=LearnerUserService(user_id))
+        self._services.update(user=LearnerUserService(user_id, staff))
 
     def service(self, block, service_name):
         if service_name == 'i18n':
@@ -53,14 +53,16 @@ class LmsLikeRuntime(ToyRuntime):
         return f'/resource/{uri}'
 
 
-def load(xml=DEMO_XML, user_id=None):
-    runtime = LmsLikeRuntime(user_id)
+def load(xml=DEMO_XML, user_id=None, staff=False):
+    runtime = LmsLikeRuntime(user_id, staff=staff)
     return runtime.get_block(runtime.parse_xml_string(xml))
 
 
-def call(block, handler, data):
+def call(block, handler, data, status=200):
     request = Request.blank('/', method='POST', body=json.dumps(data).encode())
-    return json.loads(block.runtime.handle(block, handler, request).body)
+    response = block.runtime.handle(block, handler, request)
+    assert response.status_code == status, response.body
+    return json.loads(response.body)
 
 
 def test_widget_never_counts_towards_unit_completion():
@@ -114,7 +116,7 @@ def test_studio_preview_summarises_the_pathway():
 
 
 def test_studio_saves_only_a_valid_pathway():
-    block = load()
+    block = load(user_id='staff-1', staff=True)
     before = block.pathway_xml
     broken = small_xml(total='9')
     result = call(block, 'studio_submit', {'display_name': 'Progress', 'pathway_xml': broken})
@@ -129,7 +131,7 @@ def test_studio_saves_only_a_valid_pathway():
 
 
 def test_studio_checks_xml_being_edited_without_saving():
-    block = load()
+    block = load(user_id='staff-1', staff=True)
     report = call(block, 'check_pathway', {'pathway_xml': small_xml().replace('min-score="0.7"', 'min-score="2"')})
     assert any('min-score="2"' in problem for problem in report['problems'])
     assert block.pathway_xml == canonical_xml(DEMO_XML)

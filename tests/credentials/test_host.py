@@ -22,6 +22,8 @@ from xblocks.credentials.pathway_xml import parse_pathway
 from xblocks.credentials.progress import Result, compute_progress
 from xblocks.credentials.sources import CompletionServiceSource
 
+from tests.scenario.support import page_answering
+
 from .support import COURSE, block_key
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +175,8 @@ def get(client, scenario_id, student, lang=None):
 def play_to_the_good_ending(client, scenario_id, student):
     html = get(client, scenario_id, student)
     usage = re.search(r"data-usage='([^']+)' data-block-type='magix_scenario'", html).group(1)
-    response = client.post(f'/handler/{usage}/choose/?student={student}', json.dumps({'option': 'review'}),
+    response = client.post(f'/handler/{usage}/choose/?student={student}',
+                           json.dumps({'option': 'review', **page_answering(html)}),
                            content_type='application/json', HTTP_X_CSRFTOKEN=client.cookies['csrftoken'].value)
     assert response.status_code == 200 and response.json()['status'] == 'finished'
 

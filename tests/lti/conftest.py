@@ -14,7 +14,7 @@ from django.core.cache import cache
 from lti_tools.lti1p3 import claims as c
 from lti_tools.tool import catalogue
 from lti_tools.tool.store import save_registration
-from tests.scenario.support import small_scenario
+from tests.scenario.support import page_answering as answering, small_scenario
 
 from .platform import CLIENT_ID, DEPLOYMENT_ID, Platform
 
@@ -119,16 +119,20 @@ def handler_url(response, name) -> str:
     return f'{base}{usage}/{name}/'
 
 
-def choose(client, response, option):
-    data = client.post(handler_url(response, 'choose'), data={'option': option}, content_type='application/json')
-    assert data.status_code == 200, data.content
-    assert 'error' not in data.json(), data.json()
-    return data.json()
+def choose(client, response, option, page: str | None = None):
+    """Choose ``option`` on ``page`` (the HTML last shown; by default the launch page)."""
+    data = {'option': option, **answering(page or response.content.decode())}
+    answer = client.post(handler_url(response, 'choose'), data=data, content_type='application/json')
+    assert answer.status_code == 200, answer.content
+    assert 'error' not in answer.json() and 'replayed' not in answer.json(), answer.json()
+    return answer.json()
 
 
 def play_to_best_ending(client, response):
+    page = None
     for option in BEST_PATH:
-        result = choose(client, response, option)
+        result = choose(client, response, option, page)
+        page = result['html']
     assert result['status'] == 'finished'
     return result
 

@@ -1,4 +1,4 @@
-"""Fixtures shared by the scenario block's tests: one learner's runtime and the small scenario on it."""
+"""Fixtures of the scenario block tests: one learner's runtime and the small scenario, and staff's."""
 import pytest
 
 from .support import ScenarioTestRuntime, load, small_scenario
@@ -12,3 +12,9 @@ def runtime():
 @pytest.fixture
 def block(runtime):
     return load(runtime, small_scenario())
+
+
+@pytest.fixture
+def staff_block():
+    """The block as course staff see it in Studio (authoring handlers are theirs only)."""
+    return load(ScenarioTestRuntime(user_id='staff-1', is_staff=True), small_scenario())

@@ -9,6 +9,7 @@ class is not the one our code defines (the platform's i18n rule must look at ``u
 from __future__ import annotations
 
 import json
+import re
 
 from webob import Request
 from xblock.runtime import KvsFieldData
@@ -18,6 +19,7 @@ from xblock.core import XBlockMixin
 from xblock.runtime import DictKeyValueStore, MemoryIdManager, Runtime
 
 from xblocks.scenario.block import ScenarioBlock
+from xblocks.scenario.problems import ScenarioError
 
 from ..openedx_rules import PlatformI18nService
 
@@ -137,11 +139,45 @@ def load(runtime: ScenarioTestRuntime, xml: str):
     return runtime.get_block(runtime.parse_xml_string(xml))
 
 
-def call(block, handler: str, data: dict | None = None) -> dict:
-    """POST JSON to a block handler the way the LMS does; returns the decoded JSON answer."""
-    request = Request.blank('/', method='POST', body=json.dumps(data or {}).encode('utf-8'))
+PLAY_HANDLERS = ('choose', 'undo', 'restart')
+
+
+def answering(block) -> dict:
+    """What the page showing the block's current state sends with an action (``data-attempt`` etc.)."""
+    play = block.playthrough()
+    try:
+        found = play.answering(block.scenario())
+    except ScenarioError:  # broken content: no page shows a step, but an old page may still post
+        found = {'attempt': play.attempt_number, 'position': len(play.history) + 1}
+    return {name: value for name, value in found.items() if value is not None}
+
+
+ANSWERING = re.compile(r'data-attempt="(\d+)" data-position="(\d+)" data-step="([^"]*)"')
+
+
+def page_answering(html: str) -> dict:
+    """What the block's JavaScript sends with an action, read from the page it shows."""
+    attempt, position, step = ANSWERING.search(html).groups()
+    return {'attempt': int(attempt), 'position': int(position), **({'step': step} if step else {})}
+
+
+def post(block, handler: str, body: bytes, method='POST'):
+    """The raw webob response of a handler to some body."""
+    request = Request.blank('/', method=method, body=body)
     request.content_type = 'application/json'
-    response = block.handle(handler, request)
+    return block.handle(handler, request)
+
+
+def call(block, handler: str, data: dict | None = None, status: int = 200) -> dict:
+    """POST JSON to a block handler the way the LMS does; returns the decoded JSON answer.
+
+    A learner action carries the state its page answers, as the block's JavaScript sends it.
+    """
+    data = dict(data or {})
+    if handler in PLAY_HANDLERS:
+        data = {**answering(block), **data}
+    response = post(block, handler, json.dumps(data).encode('utf-8'))
+    assert response.status_code == status, (response.status_code, response.body)
     return json.loads(response.body.decode('utf-8'))
 
 

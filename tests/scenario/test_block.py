@@ -173,7 +173,8 @@ def test_broken_content_shows_the_problems_not_a_crash(runtime):
 
 # --- Studio ---------------------------------------------------------------------------------------
 
-def test_studio_submit_validates_and_saves_settings_and_xml_together(block):
+def test_studio_submit_validates_and_saves_settings_and_xml_together(staff_block):
+    block = staff_block
     bad_xml = block.scenario_xml.replace('next="pilot"', 'next="nowhere"')
     answer = call(block, 'studio_submit', {'settings': {'display_name': 'New'}, 'scenario_xml': bad_xml})
     assert answer['result'] == 'error'
@@ -202,7 +203,8 @@ def test_studio_preview_summarises_and_draws_the_scenario(block):
     assert {node.get('data-node') for node in nodes} == {'intake', 'pilot', 'complaint', 'good', 'ok', 'bad'}
 
 
-def test_preview_diagram_flags_unreachable_steps(block):
+def test_preview_diagram_flags_unreachable_steps(staff_block):
+    block = staff_block
     xml = block.scenario_xml.replace('<ending id="bad"', '<ending id="orphan" title="Orphan"/><ending id="bad"')
     report = call(block, 'preview_diagram', {'scenario_xml': xml, 'scoring_mode': 'path'})
     assert any('"orphan" cannot be reached' in problem for problem in report['problems'])

@@ -88,3 +88,44 @@ def test_french_page_in_the_browser(browser, scenario_url):
     assert page.locator('html').get_attribute('lang') == 'fr'
     page.locator('.magix-step button[type=submit]').click()   # nothing chosen: a translated error
     assert page.locator('.magix-scenario__error').inner_text() == 'Veuillez choisir l’une des options.'
+
+
+HOSTILE = '<img src=x onerror="window.pwned=(window.pwned||0)+1"><script>window.pwned=99</script>'
+
+
+@pytest.fixture
+def hostile_scenario_url(live_server, transactional_db):
+    """Content whose texts carry markup (escaped in the XML, so it is text), and a <script> in rich HTML."""
+    from html import escape
+    xml = small_scenario().replace('Commission a DPIA', 'Commission a DPIA ' + escape(HOSTILE)) \
+        .replace('title="The pilot"', f'title="The pilot {escape(HOSTILE)}"') \
+        .replace('<p>Good: article 35 applies.</p>', '<p>Good.</p><script>window.pwned=7</script>'
+                                                    '<img src="x" onerror="window.pwned=8"/>')
+    workbench_scenarios.get_scenarios()
+    workbench_scenarios.add_xml_scenario('magix-hostile', 'MAGIX hostile content', xml)
+    yield f'{live_server.url}/scenario/magix-hostile/'
+    workbench_scenarios.remove_scenario('magix-hostile')
+
+
+def test_hostile_html_in_content_reflections_and_learner_names_stays_text(browser, hostile_scenario_url):
+    """Issue 8: markup from course content, a learner's reflection or their name never runs."""
+    page = browser.new_page()
+    dialogs = []
+    page.on('dialog', lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    student = 'eve<img src=x onerror=alert(1)>'
+    page.goto(f'{hostile_scenario_url}?student={student}')
+    label = page.locator('.magix-step label').first
+    assert label.inner_text() == 'Commission a DPIA ' + HOSTILE        # shown as text
+    label.click()
+    page.locator('textarea[name=reflection]').fill(HOSTILE)
+    page.locator('.magix-step button[type=submit]').click()
+    page.locator('.magix-scenario__outcome').get_by_text('Good.').wait_for()
+    assert HOSTILE in page.locator('.magix-step h3').inner_text()   # the next step's title, as text
+    page.locator('.magix-step input[type=radio]').first.check()
+    page.locator('.magix-step button[type=submit]').click()
+    page.locator('.magix-ending').wait_for()
+    assert HOSTILE in page.locator('.magix-ending').inner_text()     # the reflection in the recap, as text
+    page.reload()
+    assert HOSTILE in page.locator('.magix-ending').inner_text()
+    assert page.evaluate('window.pwned') is None and dialogs == []
+    assert page.locator('img[src=x]').count() == 0

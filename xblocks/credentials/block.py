@@ -40,7 +40,7 @@ PARTICIPATION = {'online': _('Online'), 'onsite': _('On site'), 'blended': _('Bl
 
 
 @XBlock.needs('i18n')
-@XBlock.wants('user', 'completion', 'magix_results', 'settings')
+@XBlock.wants('user', 'studio_user_permissions', 'completion', 'magix_results', 'settings')
 class CredentialProgressBlock(CredentialStudioMixin, CredentialHeadlessMixin, I18nMixin, XBlock):
     """Progress towards stackable micro-credentials and the programme they build."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from lxml import etree
 from opaque_keys import InvalidKeyError
@@ -22,6 +23,7 @@ from .problems import N_, PathwayError, Problem
 PATHWAY_TAG = 'pathway'
 XML_LANG = '{http://www.w3.org/XML/1998/namespace}lang'
 ID_PATTERN = re.compile(r'^[a-z0-9][a-z0-9-]{0,63}$')
+EMAIL_PATTERN = re.compile(r'[^@\s<>"\':;,()\[\]\\]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}')
 
 UNSAFE_XML_MESSAGES = {
     xml_safety.TOO_LARGE: N_('The pathway is larger than {limit} MB.'),
@@ -188,6 +190,32 @@ class _Reader:
             return None
         return value
 
+    def web_address(self, element, attribute, node_id):
+        """An http(s) address with a host, or '' with a problem naming the element: these
+        addresses are published in signed credentials and as links (never ``javascript:``)."""
+        raw = (element.get(attribute) or '').strip()
+        if not raw:
+            return ''
+        try:
+            parts = urlsplit(raw)
+            usable = parts.scheme.lower() in ('http', 'https') and bool(parts.hostname)
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            usable = False
+        if not usable or any(character.isspace() or ord(character) < 32 for character in raw):
+            self.problem(N_('<{tag}> "{id}": {attribute}="{value}" must be a web address starting with '
+                            'https:// or http://.'), element, node_id, tag=element.tag, id=node_id,
+                         attribute=attribute, value=raw)
+            return ''
+        return raw
+
+    def email_address(self, element, node_id):
+        raw = (element.get('email') or '').strip()
+        if raw and not EMAIL_PATTERN.fullmatch(raw):
+            self.problem(N_('<{tag}> "{id}": email="{value}" is not an email address.'), element, node_id,
+                         tag=element.tag, id=node_id, value=raw)
+            return ''
+        return raw
+
     def organisation(self, element):
         self.check_known(element)
         org_id = self.identifier(element, 'organisation')
@@ -198,9 +226,10 @@ class _Reader:
         name = self.texts(element, 'name', org_id)
         if not name:
             self.problem(N_('Organisation "{id}" has no <name>.'), element, org_id, id=org_id)
-        return Organisation(id=org_id, name=name, country=country, homepage=(element.get('homepage') or '').strip(),
+        return Organisation(id=org_id, name=name, country=country,
+                            homepage=self.web_address(element, 'homepage', org_id),
                             legal_identifier=(element.get('legal-id') or '').strip(),
-                            email=(element.get('email') or '').strip(), line=element.sourceline)
+                            email=self.email_address(element, org_id), line=element.sourceline)
 
     def requirement(self, element, credential_id):
         self.check_known(element, credential_id)
@@ -266,7 +295,8 @@ class _Reader:
             quality_assurance=texts['quality-assurance'],
             prerequisites=texts['prerequisites'],
             identity_verification=texts['identity-verification'],
-            further_information=(element.get('further-information') or inherited['further-information']).strip(),
+            further_information=self.web_address(element, 'further-information', credential_id)
+            or inherited['further-information'],
             valid_months=self.integer(element, 'valid-months', credential_id, 1, 1200) or inherited['valid-months'],
             requirements=tuple(requirements),
             children=tuple(self.micro_credential(child, inherited) for child in element.findall('micro-credential')),
@@ -284,7 +314,7 @@ class _Reader:
             'eqf': eqf or 0,
             'awarded-by': tuple((element.get('awarded-by') or '').split()),
             'participation': element.get('participation') or '',
-            'further-information': element.get('further-information') or '',
+            'further-information': self.web_address(element, 'further-information', programme_id),
             'valid-months': self.integer(element, 'valid-months', programme_id, 1, 1200),
         })
         return Programme(

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from web_fragments.fragment import Fragment
-from xblock.core import XBlock
 
+from ..handlers import STAFF, authored_xml, json_api
 from ..olx_content import ChildContentOlxMixin
 from .loading import load_pathway, loader, shipped_pathways
 from .pathway_xml import canonical_xml
@@ -54,11 +54,11 @@ class CredentialStudioMixin(ChildContentOlxMixin):
         }})
         return fragment
 
-    @XBlock.json_handler
+    @json_api({'pathway_xml': str, 'display_name': str}, audience=STAFF)
     def studio_submit(self, data, suffix=''):
         """Save the title and pathway together, or nothing at all if the pathway has problems."""
-        xml_text = str(data.get('pathway_xml', self.pathway_xml))
-        display_name = str(data.get('display_name', self.display_name)).strip()
+        xml_text = authored_xml(data.get('pathway_xml', self.pathway_xml))
+        display_name = data.get('display_name', self.display_name).strip()
         report = self.describe(xml_text)
         errors = list(report['problems'])
         if not display_name:
@@ -72,8 +72,8 @@ class CredentialStudioMixin(ChildContentOlxMixin):
         self.display_name = display_name
         return {'result': 'success'}
 
-    @XBlock.json_handler
+    @json_api({'pathway_xml': str}, audience=STAFF)
     def check_pathway(self, data, suffix=''):
-        """Validate XML being edited in Studio, without saving anything."""
-        return self.describe(str(data.get('pathway_xml', '')))
+        """Validate XML being edited in Studio, without saving anything (course staff only)."""
+        return self.describe(authored_xml(data.get('pathway_xml', '')))
 

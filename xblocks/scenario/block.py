@@ -14,7 +14,9 @@ from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 
+from ..handlers import is_course_staff, json_api
 from ..i18n import I18nMixin, _
+from ..json_input import MISSING, BadInput
 from ..rendering import render_template
 from ..sanitize import clean_html
 from . import engine
@@ -26,11 +28,12 @@ from .scoring import ScenarioScoringMixin
 from .studio import ScenarioStudioMixin
 
 PREFIX_PATTERN = re.compile(r'^magix-[a-f0-9]{12}$')
-USER_IS_STAFF = 'edx-platform.user_is_staff'
+# What a learner's action may carry: the option and reflection, and the state the page answers.
+PLAY_FIELDS = {'option': str, 'reflection': str, 'prefix': str, 'attempt': int, 'position': int, 'step': str}
 
 
 @XBlock.needs('i18n')
-@XBlock.wants('user')
+@XBlock.wants('user', 'studio_user_permissions')
 class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringMixin, CompletableXBlockMixin,
                     I18nMixin, XBlock):
     """A branching public-sector case: the learner decides, consequences unfold, an ending is debriefed."""
@@ -107,10 +110,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
         self.last_outcome, self.counted, self.counted_ending = play.last_outcome, play.counted, play.counted_ending
 
     def is_course_staff(self) -> bool:
-        user_service = self.runtime.service(self, 'user')
-        if user_service is None:
-            return False
-        return bool(user_service.get_current_user().opt_attrs.get(USER_IS_STAFF))
+        return is_course_staff(self)
 
     # --- rendering ------------------------------------------------------------------------------
 
@@ -123,7 +123,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
         context = {'prefix': prefix, 'status': status, 'block': self,
                    'can_undo': self.allow_undo and play.can_undo(scenario),
                    'can_restart': play.can_restart(scenario, self.max_attempts),
-                   'decision_number': len(play.history) + 1}
+                   'decision_number': len(play.history) + 1, 'answering': play.answering(scenario)}
         if status in (engine.IN_PROGRESS, engine.NOT_STARTED):
             step = scenario.node(play.current or scenario.start)
             context.update(step=step, situation=clean_html(step.situation),
@@ -220,25 +220,42 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
                 'status': play.status(scenario)}
 
     def handle_play(self, data, action):
-        """Run one learner action; errors come back as a translated message, state untouched."""
+        """Run one learner action on the state the page answers (``Playthrough.expect``).
+
+        A replay of a decision already taken is answered with the current state (and, for a
+        repeated choice, its consequence again) and changes nothing; other errors come back
+        as a translated message, state untouched. The host runs this in one locked transaction.
+        """
         prefix = data.get('prefix') if PREFIX_PATTERN.match(str(data.get('prefix', ''))) else \
             f'magix-{uuid.uuid4().hex[:12]}'
+        if not isinstance(data.get('attempt'), int) or not isinstance(data.get('position'), int):
+            raise BadInput(MISSING)
         try:
             scenario = self.scenario()
             play = self.playthrough()
+            play.expect(scenario, attempt=data['attempt'], position=data['position'], step=data.get('step'),
+                        option=data.get('option'))
             outcome = action(scenario, play, prefix) or ''
+        except engine.OutOfDate as replay:
+            outcome = ''
+            if replay.decision is not None:
+                step = scenario.node(replay.decision['step'])
+                if step is not None and not step.is_ending and step.option(replay.decision['option']) is not None:
+                    outcome = self.outcome_html(scenario, step, replay.decision['option'], prefix)
+            return {**self.respond(scenario, play, prefix, outcome), 'replayed': True,
+                    'notice': '' if replay.decision is not None else ' '.join(replay.render(self.gettext))}
         except ScenarioError as error:
             return {'error': ' '.join(error.render(self.gettext))}
         self.save_playthrough(play)
         return self.respond(scenario, play, prefix, outcome)
 
-    @XBlock.json_handler
+    @json_api(PLAY_FIELDS)
     def choose(self, data, suffix=''):
         """The learner picks an option: record it, unfold its consequence, grade an ending."""
         def action(scenario, play, prefix):
             play.begin(scenario)
-            option_id = str(data.get('option', ''))
-            step = play.choose(scenario, option_id, str(data.get('reflection', ''))[:5000])
+            option_id = data.get('option', '')
+            step = play.choose(scenario, option_id, data.get('reflection', '')[:5000])
             self.tallies, play.counted = engine.count_choice(self.tallies, play.counted, step.id, option_id)
             if play.status(scenario) == engine.FINISHED:
                 self.ending_tallies, play.counted_ending = engine.count_ending(
@@ -249,7 +266,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             return self.outcome_html(scenario, step, option_id, prefix)
         return self.handle_play(data, action)
 
-    @XBlock.json_handler
+    @json_api(PLAY_FIELDS)
     def undo(self, data, suffix=''):
         """Take back the last decision (when the course team allows it)."""
         def action(scenario, play, prefix):
@@ -259,7 +276,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             self.tallies, play.counted = engine.count_choice(self.tallies, play.counted, entry['step'], None)
         return self.handle_play(data, action)
 
-    @XBlock.json_handler
+    @json_api(PLAY_FIELDS)
     def restart(self, data, suffix=''):
         """Start again from the first step; the earlier path and reflections are kept."""
         def action(scenario, play, prefix):

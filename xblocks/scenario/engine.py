@@ -22,6 +22,16 @@ class PlayError(ScenarioError):
         super().__init__([Problem(message, params)])
 
 
+class OutOfDate(PlayError):
+    """The request answers a state the learner has already left: a replay (a double click, a
+    retried request, a second tab) is answered with the current state and never applied again.
+    ``decision`` is the history entry the request repeats, when it repeats one exactly."""
+
+    def __init__(self, decision: dict | None = None):
+        super().__init__(N_('This page was out of date: here is where you are now.'))
+        self.decision = decision
+
+
 @dataclass
 class Playthrough:
     """One learner's state in one scenario block."""
@@ -49,6 +59,34 @@ class Playthrough:
     def begin(self, scenario: Scenario) -> None:
         if self.current is None:
             self.current = scenario.start
+
+    @property
+    def attempt_number(self) -> int:
+        """1 for the first attempt; a restart starts the next one."""
+        return len(self.past_attempts) + 1
+
+    def answering(self, scenario: Scenario) -> dict:
+        """What a page showing this state answers: its attempt, decision number and step.
+
+        The page sends it back with each action (``expect``), so one decision changes the
+        state once however many times it arrives.
+        """
+        step = self.current or scenario.start if self.status(scenario) in (NOT_STARTED, IN_PROGRESS) else None
+        return {'attempt': self.attempt_number, 'position': len(self.history) + 1, 'step': step}
+
+    def expect(self, scenario: Scenario, *, attempt: int, position: int | None = None, step: str | None = None,
+               option: str | None = None) -> None:
+        """Raise ``OutOfDate`` unless the request answers the current state (see ``answering``)."""
+        now = self.answering(scenario)
+        if attempt == now['attempt'] and (position is None or position == now['position']) and \
+                (step is None or step == now['step']):
+            return
+        repeated = None
+        if attempt == now['attempt'] and position is not None and 0 < position <= len(self.history):
+            entry = self.history[position - 1]
+            if entry['step'] == step and entry['option'] == option:
+                repeated = entry
+        raise OutOfDate(repeated)
 
     def current_step(self, scenario: Scenario) -> Step:
         node = scenario.node(self.current)

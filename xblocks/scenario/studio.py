@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from web_fragments.fragment import Fragment
-from xblock.core import XBlock
 
+from ..handlers import STAFF, authored_xml, json_api
+from ..json_input import WRONG_TYPE, BadInput
 from ..olx_content import ChildContentOlxMixin
 from . import diagram
 from .engine import best_score_description
@@ -93,11 +94,11 @@ class ScenarioStudioMixin(ChildContentOlxMixin):
                 values[name] = value
         return values, errors
 
-    @XBlock.json_handler
+    @json_api({'settings': dict, 'scenario_xml': str}, audience=STAFF)
     def studio_submit(self, data, suffix=''):
         """Save settings and scenario together, or nothing at all if anything is invalid."""
+        xml_text = authored_xml(data.get('scenario_xml', self.scenario_xml))
         values, errors = self.clean_settings(data.get('settings', {}))
-        xml_text = data.get('scenario_xml', self.scenario_xml)
         scoring_mode = values.get('scoring_mode', self.scoring_mode)
         report = self.describe(xml_text, scoring_mode, 'magix-studio')
         errors.extend(report['problems'])
@@ -111,9 +112,10 @@ class ScenarioStudioMixin(ChildContentOlxMixin):
             return {'result': 'error', 'errors': error.render(self.gettext), 'svg': ''}
         return {'result': 'success', 'svg': report['svg']}
 
-    @XBlock.json_handler
+    @json_api({'scenario_xml': str, 'scoring_mode': str}, audience=STAFF)
     def preview_diagram(self, data, suffix=''):
-        """Check XML being edited in Studio and draw it, without saving anything."""
-        report = self.describe(str(data.get('scenario_xml', '')), str(data.get('scoring_mode', self.scoring_mode)),
-                               'magix-studio')
-        return report
+        """Check XML being edited in Studio and draw it, without saving anything (course staff only)."""
+        scoring_mode = data.get('scoring_mode', self.scoring_mode)
+        if scoring_mode not in [choice['value'] for choice in self.fields['scoring_mode'].values]:
+            raise BadInput(WRONG_TYPE, field='scoring_mode')
+        return self.describe(authored_xml(data.get('scenario_xml', '')), scoring_mode, 'magix-studio')

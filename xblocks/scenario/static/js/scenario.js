@@ -19,6 +19,13 @@ function MagixScenarioBlock(runtime, element, init) {
         busy = true;
         errorBox.textContent = '';
         data.prefix = prefix;
+        // Say which state this action answers, so a double click or a retry is applied once.
+        var shown = panel.querySelector('[data-attempt]');
+        if (shown) {
+            data.attempt = parseInt(shown.getAttribute('data-attempt'), 10);
+            data.position = parseInt(shown.getAttribute('data-position'), 10);
+            if (shown.getAttribute('data-step')) { data.step = shown.getAttribute('data-step'); }
+        }
         $.ajax({
             type: 'POST',
             url: runtime.handlerUrl(root, handler),
@@ -32,10 +39,12 @@ function MagixScenarioBlock(runtime, element, init) {
             }
             outcome.innerHTML = response.outcome || '';
             panel.innerHTML = response.html;
+            errorBox.textContent = response.notice || '';
             // Move focus to what changed: the consequence if there is one, else the new step.
             focusFirstHeading(response.outcome ? outcome : panel);
-        }).fail(function () {
-            errorBox.textContent = init.strings.error;
+        }).fail(function (xhr) {
+            var answer = xhr.responseJSON;
+            errorBox.textContent = (answer && answer.error) || init.strings.error;
         }).always(function () {
             busy = false;
         });
