@@ -199,7 +199,8 @@ def test_the_title_is_not_repeated_under_a_page_heading_that_says_it(block):
 
 # --- the course team's setting --------------------------------------------------------------------
 
-def test_the_minimum_is_a_studio_setting_kept_in_olx(runtime, block):
+def test_the_minimum_is_a_studio_setting_kept_in_olx(staff_block):
+    block, runtime = staff_block, staff_block.runtime
     assert 'magix-studio-statistics_minimum' in block.studio_view().content
     assert call(block, 'studio_submit', {'settings': {'statistics_minimum': -1}})['result'] == 'error'
     assert call(block, 'studio_submit', {'settings': {'statistics_minimum': 3}})['result'] == 'success'

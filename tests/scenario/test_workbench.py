@@ -76,7 +76,7 @@ def test_the_page_heading_is_not_repeated_by_the_block_and_reload_keeps_the_cons
         html = page(client, 'magix-same-title')
         body = html[html.index('<body'):]
         assert len(re.findall(r'<h[1-6][^>]*>\s*Benefits pre-screening\s*</h[1-6]>', body)) == 1
-        assert post(client, handler_url(html, 'choose'), {'option': 'dpia'}).status_code == 200
+        assert post(client, handler_url(html, 'choose'), {'option': 'dpia', **page_answering(html)}).status_code == 200
         again = page(Client(), 'magix-same-title')
         assert 'SECRET-CONSEQUENCE-DPIA' in again and 'How do you run the pilot?' in again
     finally:
