@@ -345,6 +345,7 @@ def render_exercise(request, session: LaunchSession, exercise: catalogue.Exercis
 # --- the XBlock's handlers -------------------------------------------------------------------------
 
 @csrf_exempt
+@lti_page
 def handler(request, token, usage, handler_name, suffix=''):
     """A learner handler of the launched exercise; the signed session says who is calling.
 

@@ -11,7 +11,7 @@ from lti_tools.results.models import LearnerResult
 from lti_tools.tool.models import GradeSubmission
 from lti_tools.tool.runtime import CONTENT_STORE
 
-from .conftest import answering, choose, handler_url, page_text, play_to_best_ending
+from .conftest import answering, choose, handler_url, page_text, play_to_best_ending, run_grade_worker
 
 
 def post(tool, url, body, content_type='application/json'):
@@ -79,6 +79,7 @@ def test_a_replayed_decision_is_applied_once(tool, platform):
     second = answers[0]['html']
     for _ in range(3):
         post(tool, url, json.dumps({'option': 'human', **answering(second)}))
+    run_grade_worker()
     assert [score['scoreGiven'] for score in platform.scores] == [1.0]
     assert GradeSubmission.objects.count() == 1
 
@@ -87,9 +88,11 @@ def test_an_instructors_preview_is_never_graded(tool, platform):
     """No result recorded, so no score queued, however far the instructor plays."""
     play_to_best_ending(tool.client, tool.launch(role='instructor'))
     assert not LearnerResult.objects.exists()
+    run_grade_worker()
     assert not GradeSubmission.objects.exists() and platform.scores == []
     # The same person launching as a learner elsewhere is graded as usual.
     play_to_best_ending(tool.client, tool.launch(sub='learner-9'))
+    run_grade_worker()
     assert LearnerResult.objects.count() == 1 and [score['scoreGiven'] for score in platform.scores] == [1.0]
 
 
