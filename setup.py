@@ -46,8 +46,10 @@ setup(
         'cryptography==50.0.2',
         'jwcrypto==1.6.1',
         'requests==2.34.2',
-        # the scenario diagram's layered (Sugiyama) layout, pure Python
-        'grandalf>=0.8,<0.9',
+        # the scenario diagram's layered (Sugiyama) layout. igraph is GPL-2.0-or-later, which
+        # AGPL-3.0 code may use; grandalf (GPLv2 only or EPL-1.0) was compatible with neither
+        # our licence nor Open edX's. Brings texttable (MIT). 0.11 and 1.x both supported.
+        'igraph>=0.11.2,<2',
     ],
     extras_require={
         # The embedded demo host: the xblock-sdk workbench under Django 5.2 LTS.
