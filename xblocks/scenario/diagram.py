@@ -163,9 +163,10 @@ def _layout(scenario: Scenario, boxes: dict[str, Box], links: list[tuple[str, st
         for pair, by_layer in slots.items():
             for layer, x in by_layer.items():
                 layers[layer].append((x, SLOT_W, SLOT_W, (pair, layer)))
-        xy, width, bands, top = {}, {}, {}, 0.0
+        xy, width, bands, top, rows = {}, {}, {}, 0.0, []
         for layer in sorted(layers):
             held = sorted(layers[layer], key=lambda item: item[0])
+            rows.append([key for *_, key in held])
             tallest = max(h for _, _, h, _ in held)
             previous = None
             for x, w, _, key in held:  # igraph's unit gap made a box's; neighbours kept X_SPACE apart
@@ -175,6 +176,7 @@ def _layout(scenario: Scenario, boxes: dict[str, Box], links: list[tuple[str, st
                 xy[key], width[key], previous = (x, top + tallest / 2), w, key
             bands[layer] = (top, top + tallest)
             top += tallest + Y_SPACE
+        _balance(rows, xy, width, _neighbours(part_pairs, rank, going_up))
         left = min(xy[key][0] - width[key] / 2 for key in xy)
         right = max(xy[key][0] + width[key] / 2 for key in xy)
         shift_x, shift_y = offset - left, MARGIN
@@ -190,6 +192,46 @@ def _layout(scenario: Scenario, boxes: dict[str, Box], links: list[tuple[str, st
             routes[pair] = [(bands[r], xy[(pair, r)][0] + shift_x) for r in range(r0 + step, r1, step)]
         offset += right - left + COMPONENT_GAP
     return routes, band_of, (offset - COMPONENT_GAP + MARGIN, height + MARGIN), going_up
+
+
+def _neighbours(pairs, rank: dict, going_up: set) -> tuple[dict, dict]:
+    """What each box and slot is joined to in the layer above, and in the layer below."""
+    above: dict = {}
+    below: dict = {}
+    for pair in pairs:
+        upper, lower = (pair[1], pair[0]) if pair in going_up else pair
+        chain = [upper] + [(pair, layer) for layer in range(rank[upper] + 1, rank[lower])] + [lower]
+        for high, low in zip(chain, chain[1:]):
+            below.setdefault(high, []).append(low)
+            above.setdefault(low, []).append(high)
+    return above, below
+
+
+def _balance(rows: list[list], xy: dict, width: dict, neighbours: tuple[dict, dict], rounds: int = 4):
+    """Pull each box and slot towards its neighbours in the layer above (then below), keeping
+    each layer's order and gaps: igraph spaces slots as widely as boxes, which widens the
+    drawing and slants long edges.
+
+    Each layer is placed twice, pushing right from its left end and left from its right end
+    where neighbours come closer than ``X_SPACE``; the mean of the two keeps every gap.
+    """
+    above, below = neighbours
+    x = {key: point[0] for key, point in xy.items()}
+    for _ in range(rounds):
+        for sweep, joined in ((rows[1:], above), (rows[-2::-1], below)):
+            for row in sweep:
+                wanted = [sum(x[n] for n in joined[key]) / len(joined[key]) if key in joined else x[key]
+                          for key in row]
+                gaps = [(width[a] + width[b]) / 2 + X_SPACE for a, b in zip(row, row[1:])]
+                rightward, leftward = wanted[:1], wanted[-1:]
+                for want, gap in zip(wanted[1:], gaps):
+                    rightward.append(max(want, rightward[-1] + gap))
+                for want, gap in zip(wanted[-2::-1], gaps[::-1]):
+                    leftward.append(min(want, leftward[-1] - gap))
+                for key, right, left in zip(row, rightward, leftward[::-1]):
+                    x[key] = (right + left) / 2
+    for key, (_, y) in xy.items():
+        xy[key] = (x[key], y)
 
 
 def _indices(node_ids: list[str], pairs) -> list[tuple[int, int]]:
