@@ -22,6 +22,7 @@ from lxml import etree
 from xblocks.scenario import diagram
 from xblocks.scenario.loading import load_scenario
 from xblocks.scenario.model import Ending, Option, Scenario, Step
+from xblocks.scenario.validation import reachable_from_start
 
 CONTENT = Path(__file__).resolve().parents[2] / 'xblocks' / 'scenario' / 'content'
 SHIPPED = sorted(CONTENT.glob('*.xml'))
@@ -186,6 +187,23 @@ def random_scenarios(draw):
 @given(random_scenarios())
 def test_random_graphs_draw_readably(scenario):
     assert_readable(diagram.render_svg(scenario), scenario)
+
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_scenarios())
+def test_the_start_is_on_top_and_loops_go_back_up(scenario):
+    """Read top to bottom: nothing the start leads to is above it; an edge up leaves from the top.
+
+    (A step that cannot be reached but leads to the start may sit above it.)"""
+    root, boxes, _, edges = geometry(diagram.render_svg(scenario))
+    middle = {name: y + h / 2 for name, (_, y, _, h) in boxes.items()}
+    for name in reachable_from_start(scenario):
+        assert middle[scenario.start] <= middle[name] + 0.01, name
+    for source, target, points in edges:
+        if source != target and boxes[target][1] < boxes[source][1]:
+            assert points[0][1] == pytest.approx(boxes[source][1], abs=0.1)  # out of the source's top
+            assert points[-1][1] == pytest.approx(boxes[target][1] + boxes[target][3], abs=0.1)  # into the bottom
 
 
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')

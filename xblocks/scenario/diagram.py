@@ -1,20 +1,22 @@
 """The scenario drawn as an SVG diagram, rendered on the server for course teams.
 
-A layered (Sugiyama) layout from grandalf, read top to bottom: the start on top, each
-decision's options below it, loops routed back up. Boxes never overlap and edges never cross
-a box they do not connect: between layers edges run in the empty gap, through a layer they
-run through the slot grandalf keeps free for them (its "dummy" vertices). Titles wrap to two
-lines and are shortened with an ellipsis; the full text is in each box's SVG ``<title>``, as
-is each option's text on its edge, which is numbered where it leaves its box. Steps that
-cannot be reached (or cannot reach an ending) and options leading nowhere are flagged.
+A layered (Sugiyama) layout, read top to bottom: the start on top, each decision's options
+below it, loops routed back up. We choose the layers; igraph orders each layer to avoid
+crossings. Boxes never overlap and edges never cross a box they do not connect: between layers
+edges run in the empty gap, through a layer they run through the slot igraph keeps free for
+them (its "dummy" vertices). Titles wrap to two lines and are shortened with an ellipsis;
+the full text is in each box's SVG ``<title>``, as is each option's text on its edge, which
+is numbered where it leaves its box. Steps that cannot be reached (or cannot reach an ending)
+and options leading nowhere are flagged.
 Built with lxml so every text is escaped by the library.
 """
 from __future__ import annotations
 
 import textwrap
 
-from grandalf.graphs import Edge, Graph, Vertex
-from grandalf.layouts import SugiyamaLayout
+# igraph (GPL-2.0-or-later, compatible with our AGPL-3.0) rather than grandalf, whose
+# "GPLv2 only or EPL-1.0" licence is compatible with neither our licence nor Open edX's.
+import igraph
 from lxml import etree
 from lxml.builder import ElementMaker
 
@@ -44,6 +46,8 @@ DEFAULT_LABELS = {
 # Layered layout time grows faster than the graph; a scenario larger than any course needs is
 # drawn as one line saying so instead of keeping a Studio worker busy for seconds.
 MAX_DRAWN_NODES = 100
+# The width an edge takes through a layer it crosses, and how hard igraph works at crossings.
+SLOT_W, SUGIYAMA_ITERATIONS = 12, 100
 
 
 def shorten(text: str, length: int) -> str:
@@ -66,7 +70,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False, lines: int = 
 
 
 class Box:
-    """One node drawn as a box: what it says, how tall that makes it, where grandalf put it."""
+    """One node drawn as a box: what it says, how tall that makes it, where it is placed."""
 
     def __init__(self, node_id: str, title: str, subtitle: str, flags: str, kind: str):
         self.id, self.title, self.kind = node_id, title, kind
@@ -98,13 +102,6 @@ class Box:
     @property
     def bottom(self):
         return self.top + self.h
-
-
-class _View:
-    """What grandalf needs of a vertex: a size, and somewhere to put its position."""
-
-    def __init__(self, w, h):
-        self.w, self.h, self.xy = w, h, (0.0, 0.0)
 
 
 def _boxes(scenario: Scenario, labels: dict) -> dict[str, Box]:
@@ -140,78 +137,191 @@ def _layout(scenario: Scenario, boxes: dict[str, Box], links: list[tuple[str, st
     """Place every box; returns the routes through layers, each box's layer band, the size, and loops.
 
     Each connected part of the graph is laid out on its own (the one with the start first) and
-    the parts are set side by side. Once grandalf has ranked the nodes, the links that go back
-    up (loops) are known, and each box gets the rows of option numbers it needs before it is
-    placed. Routes are {(source, target): [((band top, band bottom), x of the edge's slot)]}.
+    the parts are set side by side. The layers are ours (``_layers``: the start on top, loops
+    going back up); igraph orders each layer to avoid crossings and gives the slots of the edges
+    that span several layers. Once the layers are known, so are the links that go back up, and
+    each box gets the rows of option numbers it needs before it is placed. Routes are
+    {(source, target): [((band top, band bottom), x of the edge's slot)]}.
     """
-    reachable = reachable_from_start(scenario)
-    vertices = {node_id: Vertex(node_id) for node_id in boxes}
-    for node_id, vertex in vertices.items():
-        vertex.view = _View(boxes[node_id].w, 0)
     pairs = sorted({(a, b) for a, b in links if a != b})
-    edges = {pair: Edge(vertices[pair[0]], vertices[pair[1]]) for pair in pairs}
-    graph = Graph(list(vertices.values()), list(edges.values()))
-    parts = sorted(graph.C, key=lambda part: (0 if any(v.data == scenario.start for v in part.sV) else 1,
-                                              min(list(boxes).index(v.data) for v in part.sV)))
-    layouts, rank = [], {}
-    for part in parts:
-        layout = SugiyamaLayout(part)
-        layout.xspace, layout.yspace = X_SPACE, Y_SPACE
-        layout.dw, layout.dh = 12, 12  # the slot an edge takes through a layer
-        # The start on top, when everything in its part hangs from it (then every edge into the
-        # start closes a loop, which grandalf turns round); otherwise grandalf picks the roots.
-        ids = {v.data for v in part.sV}
-        roots = [v for v in part.sV if v.data == scenario.start] if ids <= reachable else None
-        layout.init_all(roots=roots)
-        rank.update((v.data, layout.grx[v].rank) for v in part.sV)
-        layouts.append(layout)
-    going_up = {(a, b) for a, b in links if a != b and rank[b] < rank[a]}
+    rank, going_up = _layers(scenario, list(boxes), pairs)
     for node_id, box in boxes.items():
         box.top_row = any(source == node_id for source, _ in going_up)
         box.bottom_row = any(source == node_id and (source, target) not in going_up for source, target in links)
         box.measure()
-        vertices[node_id].view.h = box.h
 
     routes, band_of, offset, height = {}, {}, MARGIN, 0.0
-    for part, layout in zip(parts, layouts):
-        layout.draw(3)
-        for layer in layout.layers:
-            _separate(sorted(layer, key=lambda v: layout.grx[v].pos))
-        placed = [v for layer in layout.layers for v in layer]
-        left = min(v.view.xy[0] - v.view.w / 2 for v in placed)
-        right = max(v.view.xy[0] + v.view.w / 2 for v in placed)
-        top = min(v.view.xy[1] - v.view.h / 2 for v in placed)
-        shift_x, shift_y = offset - left, MARGIN - top
-        bands = {}
-        for layer_rank, layer in enumerate(layout.layers):
-            bands[layer_rank] = (min(v.view.xy[1] - v.view.h / 2 for v in layer) + shift_y,
-                                 max(v.view.xy[1] + v.view.h / 2 for v in layer) + shift_y)
-        for vertex in part.sV:
-            box = boxes[vertex.data]
-            box.xy = (vertex.view.xy[0] + shift_x, vertex.view.xy[1] + shift_y)
-            band_of[vertex.data] = bands[rank[vertex.data]]
+    for part in _parts(scenario, list(boxes), pairs):
+        members = set(part)
+        part_pairs = [pair for pair in pairs if pair[0] in members]
+        order_x, slots = _order(part, part_pairs, rank, going_up)
+        # what each layer holds, in igraph's order: (x from igraph, width, height, key)
+        layers: dict[int, list] = {}
+        for node_id in part:
+            layers.setdefault(rank[node_id], []).append(
+                (order_x[node_id], boxes[node_id].w, boxes[node_id].h, node_id))
+        for pair, by_layer in slots.items():
+            for layer, x in by_layer.items():
+                layers[layer].append((x, SLOT_W, SLOT_W, (pair, layer)))
+        xy, width, bands, top, rows = {}, {}, {}, 0.0, []
+        for layer in sorted(layers):
+            held = sorted(layers[layer], key=lambda item: item[0])
+            rows.append([key for *_, key in held])
+            tallest = max(h for _, _, h, _ in held)
+            previous = None
+            for x, w, _, key in held:  # igraph's unit gap made a box's; neighbours kept X_SPACE apart
+                x *= BOX_W + X_SPACE
+                if previous is not None:
+                    x = max(x, xy[previous][0] + (width[previous] + w) / 2 + X_SPACE)
+                xy[key], width[key], previous = (x, top + tallest / 2), w, key
+            bands[layer] = (top, top + tallest)
+            top += tallest + Y_SPACE
+        _balance(rows, xy, width, _neighbours(part_pairs, rank, going_up))
+        left = min(xy[key][0] - width[key] / 2 for key in xy)
+        right = max(xy[key][0] + width[key] / 2 for key in xy)
+        shift_x, shift_y = offset - left, MARGIN
+        bands = {layer: (band_top + shift_y, band_bottom + shift_y) for layer, (band_top, band_bottom) in bands.items()}
+        for node_id in part:
+            box = boxes[node_id]
+            box.xy = (xy[node_id][0] + shift_x, xy[node_id][1] + shift_y)
+            band_of[node_id] = bands[rank[node_id]]
             height = max(height, box.bottom)
-        for pair, edge in edges.items():
-            if edge not in part.sE:
-                continue
+        for pair in part_pairs:
             r0, r1 = rank[pair[0]], rank[pair[1]]
-            ctrl = layout.ctrls.get(edge, {})
             step = 1 if r1 > r0 else -1
-            routes[pair] = [(bands[r], ctrl[r].view.xy[0] + shift_x) for r in range(r0 + step, r1, step)]
+            routes[pair] = [(bands[r], xy[(pair, r)][0] + shift_x) for r in range(r0 + step, r1, step)]
         offset += right - left + COMPONENT_GAP
     return routes, band_of, (offset - COMPONENT_GAP + MARGIN, height + MARGIN), going_up
 
 
-def _separate(layer):
-    """Keep a layer's vertices (boxes and edge slots) apart by ``X_SPACE``, in grandalf's order.
+def _neighbours(pairs, rank: dict, going_up: set) -> tuple[dict, dict]:
+    """What each box and slot is joined to in the layer above, and in the layer below."""
+    above: dict = {}
+    below: dict = {}
+    for pair in pairs:
+        upper, lower = (pair[1], pair[0]) if pair in going_up else pair
+        chain = [upper] + [(pair, layer) for layer in range(rank[upper] + 1, rank[lower])] + [lower]
+        for high, low in zip(chain, chain[1:]):
+            below.setdefault(high, []).append(low)
+            above.setdefault(low, []).append(high)
+    return above, below
 
-    grandalf's final x is the mean of four Brandes-Koepf alignments, which can bring two
-    neighbours closer than their widths; a sweep from the left pushes the later ones right.
+
+def _balance(rows: list[list], xy: dict, width: dict, neighbours: tuple[dict, dict], rounds: int = 4):
+    """Pull each box and slot towards its neighbours in the layer above (then below), keeping
+    each layer's order and gaps: igraph spaces slots as widely as boxes, which widens the
+    drawing and slants long edges.
+
+    Each layer is placed twice, pushing right from its left end and left from its right end
+    where neighbours come closer than ``X_SPACE``; the mean of the two keeps every gap.
     """
-    for before, after in zip(layer, layer[1:]):
-        least = before.view.xy[0] + (before.view.w + after.view.w) / 2 + X_SPACE
-        if after.view.xy[0] < least:
-            after.view.xy = (least, after.view.xy[1])
+    above, below = neighbours
+    x = {key: point[0] for key, point in xy.items()}
+    for _ in range(rounds):
+        for sweep, joined in ((rows[1:], above), (rows[-2::-1], below)):
+            for row in sweep:
+                wanted = [sum(x[n] for n in joined[key]) / len(joined[key]) if key in joined else x[key]
+                          for key in row]
+                gaps = [(width[a] + width[b]) / 2 + X_SPACE for a, b in zip(row, row[1:])]
+                rightward, leftward = wanted[:1], wanted[-1:]
+                for want, gap in zip(wanted[1:], gaps):
+                    rightward.append(max(want, rightward[-1] + gap))
+                for want, gap in zip(wanted[-2::-1], gaps[::-1]):
+                    leftward.append(min(want, leftward[-1] - gap))
+                for key, right, left in zip(row, rightward, leftward[::-1]):
+                    x[key] = (right + left) / 2
+    for key, (_, y) in xy.items():
+        xy[key] = (x[key], y)
+
+
+def _indices(node_ids: list[str], pairs) -> list[tuple[int, int]]:
+    index = {node_id: i for i, node_id in enumerate(node_ids)}
+    return [(index[a], index[b]) for a, b in pairs]
+
+
+def _parts(scenario: Scenario, node_ids: list[str], pairs: list[tuple[str, str]]) -> list[list[str]]:
+    """The weakly connected parts, each in written order: the start's part first, then as written."""
+    graph = igraph.Graph(n=len(node_ids), edges=_indices(node_ids, pairs), directed=True)
+    parts = [[node_ids[v] for v in sorted(part)] for part in graph.connected_components(mode='weak')]
+    return sorted(parts, key=lambda part: (0 if scenario.start in part else 1, node_ids.index(part[0])))
+
+
+def _layers(scenario: Scenario, node_ids: list[str], pairs: list[tuple[str, str]]):
+    """Each node's layer, and the links that go back up.
+
+    A depth-first search from the start (then from the nodes nothing leads to, then from the
+    rest, as written) finds the links that close a loop; turned round, they leave a graph with
+    no cycle, where each node goes one layer below the lowest node leading to it (longest
+    path). The start thus comes first: every link into it closes a loop. igraph's own choice
+    (a feedback arc set) could put another step on top.
+    """
+    following: dict[str, list[str]] = {node_id: [] for node_id in node_ids}
+    for a, b in pairs:
+        following[a].append(b)
+    leads_in = {b for _, b in pairs}
+    roots = [scenario.start] if scenario.start in following else []
+    roots += [node_id for node_id in node_ids if node_id not in leads_in] + node_ids
+    on_path, done, going_up = set(), set(), set()
+    for root in roots:
+        if root in done:
+            continue
+        on_path.add(root)
+        stack = [(root, iter(following[root]))]
+        while stack:
+            node, rest = stack[-1]
+            target = next(rest, None)
+            if target is None:
+                on_path.discard(node)
+                done.add(node)
+                stack.pop()
+            elif target in on_path:
+                going_up.add((node, target))
+            elif target not in done:
+                on_path.add(target)
+                stack.append((target, iter(following[target])))
+    graph = igraph.Graph(n=len(node_ids), edges=_indices(node_ids, _downward(pairs, going_up)), directed=True)
+    rank: dict[str, int] = {}
+    for v in graph.topological_sorting():
+        rank[node_ids[v]] = max((rank[node_ids[u]] + 1 for u in graph.predecessors(v)), default=0)
+    return rank, going_up
+
+
+def _downward(pairs, going_up):
+    return [(b, a) if (a, b) in going_up else (a, b) for a, b in pairs]
+
+
+def _order(part: list[str], pairs: list[tuple[str, str]], rank: dict, going_up: set):
+    """igraph's Sugiyama layout of one part, on our layers: the x of each box, and of each
+    edge's slot in each layer it crosses ({(source, target): {layer: x}}), in units of the gap."""
+    downward = _downward(pairs, going_up)
+    graph = igraph.Graph(n=len(part), edges=_indices(part, downward), directed=True)
+    options = {'layers': [rank[node_id] for node_id in part], 'hgap': 1, 'vgap': 1,
+               'maxiter': SUGIYAMA_ITERATIONS}
+    if _EXTENDED_GRAPH:  # igraph < 1.0: the slots are the extended graph's dummy vertices
+        layout, extended = graph.layout_sugiyama(return_extended_graph=True, **options)
+        bends = [[] for _ in pairs]
+        for edge in extended.es:
+            if edge.target >= len(part):
+                bends[edge['_original_eid']].append(tuple(layout[edge.target]))
+    else:  # igraph >= 1.0 gives each edge's bends, leaving out the slots on a straight run
+        layout = graph.layout_sugiyama(**options)
+        bends = layout.edge_routing
+    x = {node_id: layout[i][0] for i, node_id in enumerate(part)}
+    slots = {}
+    for pair, (a, b), bent in zip(pairs, downward, bends):
+        # the slots between two bends lie on the line joining them
+        points = [(x[a], rank[a])] + sorted((bx, by) for bx, by in bent) + [(x[b], rank[b])]
+        points.sort(key=lambda point: point[1])
+        slots[pair] = {}
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            for layer in range(max(round(y0), rank[a] + 1), round(y1)):
+                slots[pair][layer] = x0 + (x1 - x0) * (layer - y0) / (y1 - y0)
+            if y1 != rank[b] and rank[a] < round(y1) < rank[b]:
+                slots[pair][round(y1)] = x1
+    return x, slots
+
+
+_EXTENDED_GRAPH = 'return_extended_graph' in igraph.Graph.layout_sugiyama.__code__.co_varnames
 
 
 def outline(scenario: Scenario, labels: dict | None = None) -> list[dict]:
