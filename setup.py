@@ -50,7 +50,6 @@ setup(
     # Django: the blocks render Django templates (xblocks/rendering.py) but XBlock does not
     # require Django; the platform provides it and the range admits its version.
     install_requires=[
-<<<<<<< HEAD
         'XBlock>=5.3',
         'web-fragments>=3.1',
         'edx-opaque-keys>=3.0',
@@ -63,25 +62,10 @@ setup(
         'cryptography>=45',
         'jwcrypto>=1.5.6',
         'requests>=2.32',
-        # the scenario diagram's layered (Sugiyama) layout
-        'grandalf>=0.8',
-=======
-        'XBlock==6.3.4',
-        'web-fragments==4.0.0',
-        'edx-opaque-keys==4.0.1',
-        'lxml==6.1.3',
-        'nh3==0.3.8',
-        'polib==1.2.0',
-        'Babel==2.18.0',
-        'PyJWT[crypto]==2.15.1',
-        'cryptography==50.0.2',
-        'jwcrypto==1.6.1',
-        'requests==2.34.2',
         # the scenario diagram's layered (Sugiyama) layout. igraph is GPL-2.0-or-later, which
         # AGPL-3.0 code may use; grandalf (GPLv2 only or EPL-1.0) was compatible with neither
         # our licence nor Open edX's. Brings texttable (MIT). 0.11 and 1.x both supported.
-        'igraph>=0.11.2,<2',
->>>>>>> hdiag
+        'igraph>=0.11.2',
     ],
     extras_require={
         # The embedded demo host: the xblock-sdk workbench under Django 5.2 LTS.
