@@ -9,7 +9,15 @@ PY := $(VENV)/bin/python
 PYTHON312 := $(shell for p in $$(command -v python3.12) $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | sort -Vr); do \
   "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv clean axe
+
+# The browser tests' accessibility checker (axe-core), installed from the npm registry as locked in
+# package-lock.json; nothing is fetched while the tests run. Without npm the browser tests skip, saying so.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser accessibility tests will be SKIPPED (apt-get install npm)." >&2; fi
+axe: $(AXE)
 
 $(VENV)/.installed-%: setup.py
 	@if [ -z "$(PYTHON312)" ]; then \
@@ -23,7 +31,9 @@ $(VENV)/.installed-%: setup.py
 demo: $(VENV)/.installed-demo
 	$(VENV)/bin/magix serve --port $(PORT)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(AXE)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  echo "NOTE: no Chromium on PATH: the browser tests (pytest -m browser) will be SKIPPED (apt-get install chromium)." >&2
 	$(VENV)/bin/python -m pytest
 
 bench:
@@ -31,4 +41,4 @@ bench:
 	$(BENCH_VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) var build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) var build *.egg-info node_modules
