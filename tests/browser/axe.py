@@ -46,7 +46,7 @@ def assert_accessible(page, state: str, screenshot: str | None = None):
     page.wait_for_load_state('load')
     found = {}
     for frame in page.frames:
-        if frame.url in ('', 'about:blank'):
+        if frame is not page.main_frame and frame.url in ('', 'about:blank'):
             continue
         violations = _run_axe(frame)
         if violations:
@@ -82,6 +82,29 @@ _FOCUSED = """() => {
 }"""
 
 
+_TABBABLE_COUNT = """() => {
+  const radios = new Set(); let count = 0;
+  for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')) {
+    if (el.disabled || el.tabIndex < 0 || el.type === 'hidden' || el.tagName === 'IFRAME') continue;
+    if (!el.checkVisibility({visibilityProperty: true}) || !el.getClientRects().length) continue;
+    if (el.type === 'radio') { if (radios.has(el.name)) continue; radios.add(el.name); }
+    count++;
+  }
+  return count;
+}"""
+
+
+def _tabbable_count(page) -> int:
+    """How many Tab stops the page and its frames offer (a radio group is one stop)."""
+    total = 0
+    for frame in page.frames:
+        try:
+            total += frame.evaluate(_TABBABLE_COUNT)
+        except Exception:  # a frame navigating away
+            continue
+    return total
+
+
 def _focused(page):
     """The element with keyboard focus, looking inside (cross-site) frames."""
     for frame in page.frames:
@@ -102,15 +125,18 @@ def tab_through(page, state: str, limit: int = 80) -> list[str]:
     focus is (WCAG 2.4.7) and focus is never trapped (2.1.2). Returns the stops' names in order."""
     from .keyboard import focus_top
     focus_top(page)
-    stops, seen, first = [], set(), None
+    stops, seen, first, expected = [], set(), None, _tabbable_count(page)
     for _ in range(limit):
         page.keyboard.press('Tab')
         found = _focused(page)
         if found is None:  # focus left the document: the whole page was reachable and nothing trapped it
+            assert len(stops) >= expected, f'{state}: focus left after {len(stops)} of {expected} stops: {stops}'
             return stops
         assert found['visible'], f'{state}: focus went to an invisible element {found["name"]} after {stops}'
         assert found['indicated'], f'{state}: no visible focus indicator on {found["name"]}'
-        if stops and found['key'] == first:  # wrapped round to the first stop: nothing trapped focus
+        if stops and found['key'] == first:  # wrapped round: fine once every stop was reached
+            assert len(stops) >= expected, f'{state}: focus is trapped: it came back to the start after ' \
+                                           f'{len(stops)} of {expected} stops: {stops}'
             return stops
         if found['key'] in seen:
             raise AssertionError(f'{state}: focus is trapped: {found["name"]} came round again after {stops}')
