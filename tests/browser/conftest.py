@@ -23,8 +23,10 @@ def browser():
 
 @pytest.fixture
 def host(live_server, transactional_db):
-    """The demo host's URL, its scenarios (the shipped exercises and pathway) registered."""
-    workbench_scenarios.get_scenarios()
+    """The demo host's URL, its scenarios (the shipped exercises and pathway) loaded anew: the
+    workbench keeps their definitions in the database, which each test starts empty."""
+    workbench_scenarios.init_scenarios()
+    workbench_scenarios.get_scenarios.initialized = True
     return live_server.url
 
 
