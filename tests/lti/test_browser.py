@@ -25,7 +25,12 @@ pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def course_page(live_server, transactional_db, platform, content_dir, settings):
+def role():
+    return 'student'
+
+
+@pytest.fixture
+def course_page(live_server, transactional_db, platform, content_dir, settings, role):
     """The platform's course page framing the tool at ``localhost`` (the platform is ``127.0.0.1``)."""
     settings.PLATFORM_NAME = 'Harness platform'
     settings.LTI_CONTENT_DIR = str(content_dir)
@@ -36,9 +41,9 @@ def course_page(live_server, transactional_db, platform, content_dir, settings):
     consumer = platform.consumer
     consumer.launch_url = f'{tool}/lti/launch/benefits/'
     consumer.redirect_uris = [f'{tool}/lti/launch/']
-    consumer.set_user_data('browser-learner', 'student', full_name='Ada Lovelace')
+    consumer.set_user_data('browser-learner', role, full_name='Ada Lovelace')
     consumer.set_resource_link_claim('browser-link')
-    launch_data = Lti1p3LaunchData(user_id='browser-learner', user_role='student', config_id='1',
+    launch_data = Lti1p3LaunchData(user_id='browser-learner', user_role=role, config_id='1',
                                    resource_link_id='browser-link')
     query = urlsplit(consumer.prepare_preflight_url(launch_data)).query
     platform.course_iframe_src = f'{tool}/lti/login/?{query}'
@@ -99,3 +104,34 @@ def test_the_tool_in_its_frame_fits_a_phone(browser, course_page, width):
     tool = next(frame for frame in page.frames if '/lti/' in frame.url)
     assert_no_horizontal_scroll(tool, f'LTI tool in the course page at {width} px')
     assert_accessible(page, f'LTI tool in the course page at {width} px')
+
+
+@pytest.mark.parametrize('role', ['instructor'])
+def test_instructor_preview_and_progress_pages(browser, course_page, live_server):
+    page = browser.new_page()
+    page.goto(course_page)
+    frame = page.frame_locator('iframe')
+    frame.locator('.magix-step').wait_for()
+    assert_accessible(page, 'LTI: instructor preview in the iframe')
+    frame.get_by_role('link', name="See your learners' progress").click()
+    frame.locator('table').first.wait_for()
+    assert_accessible(page, "LTI: learners' progress in the iframe")
+    tool = next(frame for frame in page.frames if '/lti/' in frame.url)
+    narrow = browser.new_page(viewport={'width': 320, 'height': 800})
+    narrow.goto(course_page)
+    narrow.frame_locator('iframe').locator('.magix-step').wait_for()
+    narrow.frame_locator('iframe').get_by_role('link', name="See your learners' progress").click()
+    narrow.frame_locator('iframe').locator('table').first.wait_for()
+    tool = next(frame for frame in narrow.frames if '/lti/' in frame.url)
+    assert_no_horizontal_scroll(tool, "learners' progress at 320 px")
+
+
+def test_refused_launch_page(browser, live_server, transactional_db):
+    page = browser.new_page()
+    # A forged launch (a platform posting a token that is no JWT): the error page, not a crash.
+    page.set_content(f'<form method="post" action="{live_server.url}/lti/launch/">'
+                     '<input name="id_token" value="forged"><input name="state" value="x"></form>')
+    with page.expect_navigation():
+        page.evaluate('document.forms[0].submit()')
+    page.locator('main h1').wait_for()
+    assert_accessible(page, 'LTI: launch refused')
