@@ -1,4 +1,6 @@
 """Fixtures shared by every test package."""
+import os
+
 import pytest
 
 
@@ -8,6 +10,18 @@ def _no_language_leaks_between_tests():
     yield
     from django.utils import translation
     translation.deactivate()
+
+
+@pytest.fixture
+def browser():
+    """The system Chromium, headless, through Playwright (tests using it carry tests.browser.axe.BROWSER_MARKS)."""
+    from tests.browser.axe import CHROMIUM, CHROMIUM_ARGS
+    os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')  # Playwright's loop shares the thread
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -1,24 +1,11 @@
-"""A real headless Chromium (Playwright) against our demo host on 127.0.0.1, with the pages' own
-problems collected: script errors, failed requests (a favicon 404 counts) and any host but ours."""
+"""Our demo host on 127.0.0.1 for the headless Chromium (``browser``, tests/conftest.py), and pages with
+their own problems collected: script errors, failed requests (a favicon 404 counts), any host but ours."""
 from __future__ import annotations
 
-import os
 from urllib.parse import urlparse
 
 import pytest
 from workbench import scenarios as workbench_scenarios
-
-from .axe import CHROMIUM, CHROMIUM_ARGS
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')  # Playwright's loop shares the thread
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ announced and focused, "Saved." is shown as success, and axe-core checks the edi
 """
 import re
 
+import pytest
+
 from .axe import BROWSER_MARKS, assert_accessible, tab_through
 from .conftest import workbench_id
 from .keyboard import active, tab_to
@@ -73,23 +75,16 @@ def edit_invalid_then_valid(page, state, textarea, broken, valid, screenshot):
     assert not active(page, '.magix-studio__message')
 
 
-def test_course_team_edits_a_scenario(host, open_page):
+@pytest.mark.parametrize('block_type, textarea, root', [('magix_scenario', 'scenario_xml', 'scenario'),
+                                                        ('magix_credential_progress', 'pathway_xml', 'pathway')])
+def test_course_team_edits_invalid_then_valid(host, open_page, block_type, textarea, root):
     page = open_page()
-    page.goto(f'{host}/scenario/{workbench_id("magix_scenario")}/studio_view/?student=staff-author')
-    textarea = 'textarea[name=scenario_xml]'
+    page.goto(f'{host}/scenario/{workbench_id(block_type)}/studio_view/?student=staff-author')
+    textarea = f'textarea[name={textarea}]'
     page.locator(textarea).wait_for()
     valid = page.locator(textarea).input_value()
-    edit_invalid_then_valid(page, 'scenario editor', textarea, valid.replace('</scenario>', '<step id="x"></scenario>'),
-                            valid.replace('<scenario', '<!-- edited --><scenario', 1), 'studio-scenario')
-    page.locator('.magix-studio__diagram svg').wait_for()
-
-
-def test_course_team_edits_a_pathway(host, open_page):
-    page = open_page()
-    page.goto(f'{host}/scenario/{workbench_id("magix_credential_progress")}/studio_view/?student=staff-author')
-    textarea = 'textarea[name=pathway_xml]'
-    page.locator(textarea).wait_for()
-    valid = page.locator(textarea).input_value()
-    # Well-formed XML was answered with HTTP 500 (a Decimal put into JSON): now it is checked.
-    edit_invalid_then_valid(page, 'pathway editor', textarea, valid[: len(valid) // 2],
-                            valid.replace('<pathway', '<!-- edited --><pathway', 1), 'studio-pathway')
+    # Cut in half: not well formed. (Well-formed pathway XML was answered with HTTP 500: a Decimal put into JSON.)
+    edit_invalid_then_valid(page, f'{root} editor', textarea, valid[: len(valid) // 2],
+                            valid.replace(f'<{root}', f'<!-- edited --><{root}', 1), f'studio-{root}')
+    if root == 'scenario':
+        page.locator('.magix-studio__diagram svg').wait_for()

@@ -19,7 +19,6 @@ from lti_tools.tool.store import save_registration
 
 
 from tests.browser.axe import BROWSER_MARKS, assert_accessible, assert_no_horizontal_scroll, tab_through
-from tests.browser.conftest import browser  # noqa: F401  (the Chromium fixture)
 
 pytestmark = BROWSER_MARKS
 
