@@ -105,7 +105,11 @@ def test_phone_widths_need_no_horizontal_scrolling(host, open_page, width):
                         (f'/scenario/{workbench_id("magix_credential_progress")}/?student=phone', 'credential widget'),
                         (f'/scenario/{workbench_id("magix_scenario")}/studio_view/?student=staff-phone', 'scenario editor'),
                         (f'/scenario/{workbench_id("magix_credential_progress")}/studio_view/?student=staff-phone',
-                         'pathway editor')]:
+                         'pathway editor'),
+                        (f'/scenario/{workbench_id("magix_scenario")}/author_view/?student=staff-phone', 'scenario preview'),
+                        (f'/scenario/{workbench_id("magix_credential_progress")}/author_view/?student=staff-phone',
+                         'pathway preview'),
+                        (f'/scenario/{workbench_id("magix_scenario")}/?student=staff-phone', 'exercise (course team)')]:
         page.goto(f'{host}{path}')
         page.wait_for_load_state('load')
         assert_no_horizontal_scroll(page, f'{state} at {width} px')
