@@ -26,7 +26,15 @@ PLATFORM_TEST_TOOLS ?= pytest pytest-django hypothesis pyshacl rdflib xblock-sdk
 # acid-xblock's aside, staff-graded-xblock and edx-sga (they import the LMS) break XBlock's test runtimes.
 PLATFORM_LEAVE_OUT ?= acid-xblock staff-graded-xblock edx-sga
 
-.PHONY: demo test test-platform bench venv clean
+# The browser tests' accessibility checker (axe-core), installed from the npm registry as locked in
+# package-lock.json; nothing is fetched while the tests run. Without npm the browser tests skip, saying so.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser accessibility tests will be SKIPPED (apt-get install npm)." >&2; fi
+axe: $(AXE)
+
+.PHONY: demo test test-platform bench venv clean axe
 
 $(VENV)/.installed-%: setup.py $(CONSTRAINTS)
 	@if [ -z "$(PYTHON312)" ]; then \
@@ -41,7 +49,9 @@ $(VENV)/.installed-%: setup.py $(CONSTRAINTS)
 demo: $(VENV)/.installed-demo
 	$(VENV)/bin/magix serve --port $(PORT)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(AXE)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  echo "NOTE: no Chromium on PATH: the browser tests (pytest -m browser) will be SKIPPED (apt-get install chromium)." >&2
 	$(VENV)/bin/python -m pytest
 
 test-platform:
@@ -80,4 +90,4 @@ bench:
 	$(BENCH_VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) $(PLATFORM_VENV) var build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) $(PLATFORM_VENV) var build *.egg-info node_modules

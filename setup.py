@@ -33,7 +33,8 @@ setup(
         'xblocks.credentials': package_data('xblocks.credentials', ['templates', 'static', 'content'])
         + ['PATHWAY_FORMAT.md'],
         'course_export': package_data('course_export', ['demo_course']) + ['README.md'],
-        'lti_tools': package_data('lti_tools', ['templates', 'locale']),
+        'lti_tools': package_data('lti_tools', ['templates', 'locale', 'static']),
+        'xblocks': package_data('xblocks', ['static']),
         'lti_tools.tool': package_data('lti_tools.tool', ['templates', 'static']),
     },
     # Dependencies, two rules (our blocks live inside the Open edX platform's environment):

@@ -173,3 +173,17 @@ def test_open_edx_links_jump_to_units_in_this_course_and_others():
     assert backend.url_for(elsewhere) == f'/courses/course-v1:MAGIX+AIGOV201+2026/jump_to/{elsewhere}'
     assert backend.url_for('course-v1:MAGIX+AIGOV201+2026') == '/courses/course-v1:MAGIX+AIGOV201+2026/course/'
     assert backend.url_for('not a key') is None
+
+
+def test_live_check_of_a_valid_pathway_answers_json():
+    """Well-formed XML was answered with HTTP 500: the summary's ECTS (``Decimal``) went into JSON."""
+    block = load()
+    assert call(block, 'check_pathway', {'pathway_xml': small_xml()}) == {'problems': []}
+
+
+def test_live_check_never_fails(monkeypatch):
+    block = load()
+    monkeypatch.setattr(CredentialProgressBlock, 'describe', lambda self, xml: 1 / 0)
+    report = call(block, 'check_pathway', {'pathway_xml': small_xml()})
+    assert report == {'problems': ['The check could not be run (ZeroDivisionError). Your text is kept; '
+                                   'it is checked again as you type.']}

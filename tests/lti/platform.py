@@ -158,9 +158,10 @@ class _Handler(BaseHTTPRequestHandler):
         if path == '/tool-jwks':
             return self._json(200, self.platform.tool_jwks)
         if path == '/course':
-            return self._html(200, f'<!DOCTYPE html><title>Course</title><h1>Course</h1>'
-                                   f'<iframe src="{escape(self.platform.course_iframe_src)}" '
-                                   f'style="width:100%;height:600px"></iframe>')
+            # As an LMS unit page frames a tool: a titled iframe in the page's main content.
+            return self._html(200, f'<!DOCTYPE html><html lang="en"><title>Course</title><main><h1>Course</h1>'
+                                   f'<iframe title="Exercise" src="{escape(self.platform.course_iframe_src)}" '
+                                   f'style="width:100%;height:600px;border:0"></iframe></main></html>')
         if path == '/auth':
             return self._authenticate({key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()})
         if path == '/.well-known/openid-configuration':

@@ -258,3 +258,11 @@ def test_french_learner_gets_french_from_the_runtime_i18n_service():
     assert 'Votre rôle' in html and 'Your role' not in html
     assert error == 'Veuillez choisir l’une des options.'
     assert 'Décision 1' in html
+
+
+def test_live_check_never_fails(block, monkeypatch):
+    """Whatever goes wrong, the Studio editor gets an answer it can show (and keeps the course team's text)."""
+    monkeypatch.setattr(ScenarioBlock, 'describe', lambda self, *args: 1 / 0)
+    report = call(block, 'preview_diagram', {'scenario_xml': block.scenario_xml, 'scoring_mode': 'path'})
+    assert report['problems'] == ['The check could not be run (ZeroDivisionError). Your text is kept; '
+                                  'it is checked again as you type.'] and report['svg'] == ''

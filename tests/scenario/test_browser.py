@@ -4,7 +4,6 @@ Keyboard only, the way a screen-reader user moves: the consequence is announced 
 ``aria-live`` region, focus moves to it, the next step follows; the page works on a phone-sized
 screen and loads nothing from outside 127.0.0.1.
 """
-import os
 import shutil
 from urllib.parse import urlparse
 
@@ -19,8 +18,6 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason='needs the system Chromium (apt-get install chromium); '
                                                  '.ci/run installs it'),
 ]
-CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 
 @pytest.fixture
@@ -29,16 +26,6 @@ def scenario_url(live_server, transactional_db):
     workbench_scenarios.add_xml_scenario('magix-browser', 'MAGIX browser test', small_scenario())
     yield f'{live_server.url}/scenario/magix-browser/'
     workbench_scenarios.remove_scenario('magix-browser')
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')  # Playwright's loop shares the thread
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_keyboard_learner_hears_the_consequence_and_moves_on(browser, scenario_url, tmp_path):

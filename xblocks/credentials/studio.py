@@ -1,13 +1,18 @@
 """Course-team views of the credential widget: the Studio editor, the author summary, OLX."""
 from __future__ import annotations
 
+import logging
+
 from web_fragments.fragment import Fragment
 
 from ..handlers import STAFF, authored_xml, json_api
 from ..olx_content import ChildContentOlxMixin
+from ..studio_editor import add_editor_assets, check_failed, editor_strings
 from .loading import load_pathway, loader, shipped_pathways
 from .pathway_xml import canonical_xml
 from .problems import PathwayError
+
+log = logging.getLogger(__name__)
 
 
 class CredentialStudioMixin(ChildContentOlxMixin):
@@ -43,13 +48,10 @@ class CredentialStudioMixin(ChildContentOlxMixin):
             'studio.html', block=self, summary=summary, shipped=[title for title, _ in shipped_pathways()],
             display_name_label=self.gettext(self.fields['display_name'].display_name)))
         fragment.add_css(loader.load_unicode('static/css/credentials.css'))
+        add_editor_assets(fragment)
         fragment.add_javascript(loader.load_unicode('static/js/studio.js'))
-        fragment.initialize_js('MagixCredentialStudio', {'pathways': [xml for _, xml in shipped_pathways()],
-                                                          'strings': {
-            'saved': self.gettext('Saved.'),
-            'saving': self.gettext('Saving…'),
-            'error': self.gettext('The pathway could not be saved:'),
-            'valid': self.gettext('No problems found.'),
+        fragment.initialize_js('MagixCredentialStudio', {'pathways': [xml for _, xml in shipped_pathways()], 'strings': {
+            **editor_strings(self.gettext, 'pathway'),
             'replace': self.gettext('Replace the pathway in the editor? Nothing is saved until you click Save.'),
         }})
         return fragment
@@ -74,6 +76,13 @@ class CredentialStudioMixin(ChildContentOlxMixin):
 
     @json_api({'pathway_xml': str}, audience=STAFF)
     def check_pathway(self, data, suffix=''):
-        """Validate XML being edited in Studio, without saving anything (course staff only)."""
-        return self.describe(authored_xml(data.get('pathway_xml', '')))
+        """Validate XML being edited in Studio, without saving anything (course staff only). Answers
+        only what the editor shows (the problems), so nothing unserialisable (ECTS are ``Decimal``)
+        reaches JSON; never fails: whatever goes wrong comes back as a problem the course team can read."""
+        pathway_xml = authored_xml(data.get('pathway_xml', ''))   # too large: a 413, before any work
+        try:
+            return {'problems': self.describe(pathway_xml)['problems']}
+        except Exception as error:  # noqa: BLE001 (a live check answers; the log keeps the trace)
+            log.exception('Pathway live check failed')
+            return {'problems': [check_failed(self.gettext, error)]}
 

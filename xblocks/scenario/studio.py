@@ -1,15 +1,20 @@
 """Course-team views of the scenario block: the Studio editor, the author summary and diagram."""
 from __future__ import annotations
 
+import logging
+
 from web_fragments.fragment import Fragment
 
 from ..handlers import STAFF, authored_xml, json_api
 from ..json_input import WRONG_TYPE, BadInput
 from ..olx_content import ChildContentOlxMixin
+from ..studio_editor import add_editor_assets, check_failed, editor_strings
 from . import diagram
 from .engine import best_score_description
 from .loading import canonical_xml, load_scenario, loader
 from .problems import ScenarioError
+
+log = logging.getLogger(__name__)
 
 
 class ScenarioStudioMixin(ChildContentOlxMixin):
@@ -59,14 +64,9 @@ class ScenarioStudioMixin(ChildContentOlxMixin):
                          for choice in (field.values if isinstance(field.values, list) else [])]}
             for name, field in fields], summary=summary))
         fragment.add_css(self.static('css/scenario.css'))
+        add_editor_assets(fragment)
         fragment.add_javascript(self.static('js/studio.js'))
-        fragment.initialize_js('MagixScenarioStudio', {'strings': {
-            'saved': self.gettext('Saved.'),
-            'saving': self.gettext('Saving…'),
-            'error': self.gettext('The scenario could not be saved:'),
-            'checking': self.gettext('Checking…'),
-            'valid': self.gettext('No problems found.'),
-        }})
+        fragment.initialize_js('MagixScenarioStudio', {'strings': editor_strings(self.gettext, 'scenario')})
         return fragment
 
     def static(self, path):
@@ -114,8 +114,15 @@ class ScenarioStudioMixin(ChildContentOlxMixin):
 
     @json_api({'scenario_xml': str, 'scoring_mode': str}, audience=STAFF)
     def preview_diagram(self, data, suffix=''):
-        """Check XML being edited in Studio and draw it, without saving anything (course staff only)."""
+        """Check XML being edited in Studio and draw it, without saving anything (course staff only).
+        Never fails: whatever goes wrong comes back as a problem the course team can read (the
+        editor keeps their text); only a body we refuse (too large, unknown mode) is a 4xx."""
         scoring_mode = data.get('scoring_mode', self.scoring_mode)
         if scoring_mode not in [choice['value'] for choice in self.fields['scoring_mode'].values]:
             raise BadInput(WRONG_TYPE, field='scoring_mode')
-        return self.describe(authored_xml(data.get('scenario_xml', '')), scoring_mode, 'magix-studio')
+        scenario_xml = authored_xml(data.get('scenario_xml', ''))
+        try:
+            return self.describe(scenario_xml, scoring_mode, 'magix-studio')
+        except Exception as error:  # noqa: BLE001 (a live check answers; the log keeps the trace)
+            log.exception('Scenario live check failed')
+            return {'problems': [check_failed(self.gettext, error)], 'svg': '', 'steps': 0, 'endings': 0, 'best': None}
