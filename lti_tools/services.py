@@ -10,29 +10,12 @@ from __future__ import annotations
 import copy
 import functools
 import gettext
-import importlib.resources
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import translation
 from xblock.reference.user_service import UserService, XBlockUser
 
-BLOCK_PACKAGES = ('xblocks.scenario', 'xblocks.credentials')
-TEXT_DOMAIN = 'text'
-
-
-def locale_dirs() -> list[str]:
-    return [str(importlib.resources.files(package).joinpath('translations')) for package in BLOCK_PACKAGES]
-
-
-def available_languages() -> list[str]:
-    """Language codes with a compiled UI catalogue, plus the source language."""
-    found = {'en'}
-    for directory in map(Path, locale_dirs()):
-        if directory.is_dir():
-            found.update(translation.to_language(entry.name) for entry in directory.iterdir()
-                         if (entry / 'LC_MESSAGES' / f'{TEXT_DOMAIN}.mo').is_file())
-    return sorted(found)
+from .languages import BLOCK_PACKAGES, TEXT_DOMAIN, available_languages, locale_dirs  # noqa: F401 (re-exported)
 
 
 @functools.lru_cache(maxsize=64)

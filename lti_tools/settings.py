@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from workbench.settings import *  # noqa: F401,F403  (the SDK's defaults, then our overrides)
 from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
 
-from lti_tools.services import available_languages
+from lti_tools.languages import available_languages
 
 VAR_DIR = Path(os.environ.get('MAGIX_VAR_DIR', Path.cwd() / 'var')).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -29,7 +29,9 @@ DJFS = {'type': 'osfs', 'directory_root': str(VAR_DIR / 'djpyfs'), 'url_root': '
 # The workbench lists the scenarios of every installed XBlock; show ours, not the SDK samples.
 EXCLUDED_XBLOCKS = {entry.name for entry in entry_points(group='xblock.v1') if not entry.name.startswith('magix_')}
 
-INSTALLED_APPS = [*INSTALLED_APPS, 'lti_tools', 'lti_tools.results', 'lti_tools.tool']
+# xblocks_contrib's capa templates come before the SDK sample's problem.html (app order).
+INSTALLED_APPS = ['xblocks_contrib.problem.capa', *INSTALLED_APPS, 'lti_tools', 'lti_tools.results', 'lti_tools.tool',
+                  'lti_tools.course_player']
 MIDDLEWARE = [
     *MIDDLEWARE[:2],
     'django.middleware.locale.LocaleMiddleware',

@@ -1,4 +1,5 @@
-"""URLs of the MAGIX host: the workbench demo (and, alongside it, the LTI tool)."""
+"""URLs of the MAGIX host: the course player (home), the workbench for block development, the LTI tool."""
+from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path, re_path
 
 from . import workbench_views
@@ -6,7 +7,7 @@ from . import workbench_views
 # The workbench pages that run blocks, served with our runtime (records grades and completion);
 # same URLs as the SDK's, so they must come before its include.
 WORKBENCH_SCENARIO, WORKBENCH_HANDLER = r'(?P<scenario_id>[^/]+)', r'(?P<usage_id>[^/]+)/(?P<handler_slug>[^/]*)(?:/(?P<suffix>.*))?$'
-urlpatterns = [
+workbench_urlpatterns = [
     re_path(rf'^scenario/{WORKBENCH_SCENARIO}/(?P<view_name>[^/]+)/$', workbench_views.show_scenario),
     re_path(rf'^scenario/{WORKBENCH_SCENARIO}/$', workbench_views.show_scenario),
     re_path(rf'^view/{WORKBENCH_SCENARIO}/(?P<view_name>[^/]+)/$', workbench_views.show_scenario,
@@ -14,6 +15,11 @@ urlpatterns = [
     re_path(rf'^view/{WORKBENCH_SCENARIO}/$', workbench_views.show_scenario, {'template': 'workbench/blockview.html'}),
     re_path(rf'^handler/{WORKBENCH_HANDLER}', workbench_views.handler, {'authenticated': True}),
     re_path(rf'^unauth_handler/{WORKBENCH_HANDLER}', workbench_views.handler, {'authenticated': False}),
-    path('lti/', include('lti_tools.tool.urls')),
     path('', include('workbench.urls')),
+]
+urlpatterns = [
+    *staticfiles_urlpatterns(),
+    path('workbench/', include(workbench_urlpatterns)),  # block development, out of the learner's way
+    path('lti/', include('lti_tools.tool.urls')),
+    path('', include('lti_tools.course_player.urls')),  # the demo's home: the course
 ]
