@@ -29,8 +29,7 @@ DJFS = {'type': 'osfs', 'directory_root': str(VAR_DIR / 'djpyfs'), 'url_root': '
 # The workbench lists the scenarios of every installed XBlock; show ours, not the SDK samples.
 EXCLUDED_XBLOCKS = {entry.name for entry in entry_points(group='xblock.v1') if not entry.name.startswith('magix_')}
 
-# xblocks_contrib's capa templates come before the SDK sample's problem.html (app order).
-INSTALLED_APPS = ['xblocks_contrib.problem.capa', *INSTALLED_APPS, 'lti_tools', 'lti_tools.results', 'lti_tools.tool',
+INSTALLED_APPS = [*INSTALLED_APPS, 'lti_tools', 'lti_tools.results', 'lti_tools.tool',
                   'lti_tools.course_player']
 MIDDLEWARE = [
     *MIDDLEWARE[:2],
@@ -39,7 +38,9 @@ MIDDLEWARE = [
     *MIDDLEWARE[2:],
 ]
 ROOT_URLCONF = 'lti_tools.urls'
-TEMPLATES[0]['DIRS'] = [str(Path(__file__).parent / 'templates'), *TEMPLATES[0]['DIRS']]
+# Open edX's capa templates (xblocks-contrib) ahead of the SDK sample's problem.html.
+CAPA_TEMPLATES = Path(importlib.util.find_spec('xblocks_contrib').submodule_search_locations[0], 'problem', 'capa', 'templates')
+TEMPLATES[0]['DIRS'] = [str(Path(__file__).parent / 'templates'), str(CAPA_TEMPLATES), *TEMPLATES[0]['DIRS']]
 
 LANGUAGE_CODE = 'en'
 LANGUAGES = [(code, LANG_INFO.get(code, {}).get('name_local', code)) for code in available_languages()]

@@ -119,6 +119,8 @@ class LearnerStateStore(KeyValueStore):
         by_record = {}
         for key, value in update_dict.items():
             record = self._record(key)
+            if isinstance(value, tuple) and hasattr(value, '_asdict'):
+                value = value._asdict()  # capa's ``score`` (a Score namedtuple) is stored as the LMS reads it back
             by_record.setdefault(record.pk, [record, {}])[1][key.field_name] = value
         for record, values in by_record.values():
             record.state = json.dumps({**json.loads(record.state), **values}, sort_keys=True)
