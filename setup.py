@@ -32,6 +32,7 @@ setup(
         + ['PATHWAY_FORMAT.md'],
         'course_export': package_data('course_export', ['demo_course']) + ['README.md'],
         'lti_tools': package_data('lti_tools', ['templates', 'locale']),
+        'lti_tools.course_player': package_data('lti_tools.course_player', ['templates', 'static']),
         'lti_tools.tool': package_data('lti_tools.tool', ['templates', 'static']),
     },
     install_requires=[
@@ -53,11 +54,18 @@ setup(
             'Django==5.2.19',
             'xblock-sdk==0.15.2',
             'openedx-django-pyfs==4.0.0',
+            # Open edX's own HtmlBlock and capa ProblemBlock in the course player. The platform pins
+            # 0.10.2, whose ProblemBlock is an empty shell; 1.0.7 is the one with capa and installs
+            # with XBlock 6.3.4. ``fs`` (its dependency) still imports pkg_resources: setuptools<81.
+            'xblocks-contrib==1.0.7',
+            'setuptools<81',
         ],
         'test': [
             'Django==5.2.19',
             'xblock-sdk==0.15.2',
             'openedx-django-pyfs==4.0.0',
+            'xblocks-contrib==1.0.7',
+            'setuptools<81',
             'lti-consumer-xblock==11.4.4',
             'pytest==9.2.0',
             'pytest-django==4.14.0',

@@ -49,10 +49,12 @@ def demo_server(tmp_path):
         process.wait(timeout=30)
 
 
-def test_fresh_demo_creates_its_database_and_lists_our_scenarios(demo_server):
+def test_fresh_demo_serves_the_course_and_lists_our_scenarios_for_development(demo_server):
     base, state, process = demo_server
-    html = wait_for(base + '/', process)
+    home = wait_for(base + '/', process)
     assert (state / 'magix.sqlite3').is_file()
-    assert '/scenario/magix_scenario.0/' in html
-    page = wait_for(base + '/scenario/magix_scenario.0/?student=newcomer', process)
+    assert 'AI, Data and Digital Governance in Public Administration' in home  # the course is the home page
+    html = wait_for(base + '/workbench/', process)
+    assert '/workbench/scenario/magix_scenario.0/' in html
+    page = wait_for(base + '/workbench/scenario/magix_scenario.0/?student=newcomer', process)
     assert 'class="magix-scenario"' in page and 'magix-step' in page
