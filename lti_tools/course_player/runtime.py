@@ -17,6 +17,7 @@ import functools
 import json
 import re
 import threading
+import weakref
 
 from django.core.cache import cache as django_cache
 from django.urls import reverse
@@ -137,13 +138,24 @@ class LearnerStateStore(KeyValueStore):
         return key.field_name in json.loads(self._record(key).state)
 
 
-CONTENT: dict[str, DictKeyValueStore] = {}  # per language: content and settings of the blocks, per process
-_LOADED: set[tuple[str, str]] = set()
-_LOCK = threading.Lock()
+class EditionContent:
+    """Content and settings of one edition's blocks, parsed once per process (and which are loaded)."""
+
+    def __init__(self):
+        self.store, self.loaded = DictKeyValueStore(), set()
 
 
-def field_data(language: str):
-    content = KvsFieldData(CONTENT.setdefault(language, DictKeyValueStore()))
+_CONTENT: 'weakref.WeakKeyDictionary[Edition, EditionContent]' = weakref.WeakKeyDictionary()
+_LOCK = threading.RLock()
+
+
+def edition_content(edition: Edition) -> EditionContent:
+    with _LOCK:
+        return _CONTENT.setdefault(edition, EditionContent())
+
+
+def field_data(edition: Edition):
+    content = KvsFieldData(edition_content(edition).store)
     state = KvsFieldData(LearnerStateStore())
     return SplitFieldData({
         Scope.content: content, Scope.settings: content, Scope.children: content, Scope.parent: content,
@@ -229,7 +241,7 @@ class CourseRuntime(MagixRuntime):
         self.mixologist = Mixologist([CourseInheritanceMixin])
         self.resources_fs = resources_fs(edition)
         self._services.update({
-            'field-data': field_data(edition.language), 'user': CourseUserService(user_id, staff), 'cache': django_cache,
+            'field-data': field_data(edition), 'user': CourseUserService(user_id, staff), 'cache': django_cache,
             'sandbox': NoSandbox(), 'xqueue': NoXQueue(), 'replace_urls': CourseStaticUrls(),
             'magix_results': CourseResults(self),
         })
@@ -282,8 +294,8 @@ class CourseRuntime(MagixRuntime):
 
     def load(self, usage: UsageKey):
         """Parse the block's OLX into the content store, once per edition and process."""
-        marker = (self.edition.language, str(usage))
-        if marker in _LOADED:
+        content = edition_content(self.edition)
+        if str(usage) in content.loaded:
             return
         ref = next((block for block in self.edition.outline.blocks() if block.usage_key == str(usage)), None)
         if ref is None:
@@ -301,7 +313,7 @@ class CourseRuntime(MagixRuntime):
             from course_export.olx import parse_xml
             node = parse_xml(data, path)
         with _LOCK:
-            if marker in _LOADED:
+            if str(usage) in content.loaded:
                 return
             keys = ScopeIds(None, ref.block_type, self.id_reader.get_definition_id(usage), usage)
             block = cls.parse_xml(node, self, keys)
@@ -310,7 +322,7 @@ class CourseRuntime(MagixRuntime):
             if sequence is not None and 'graded' in block.fields:
                 block.graded = sequence.attributes.get('graded') == 'true'
             block.save()
-            _LOADED.add(marker)
+            content.loaded.add(str(usage))
 
     def missing_message(self, path):
         from django.utils.translation import gettext
