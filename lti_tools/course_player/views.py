@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 LEARNER_ID = re.compile(r'^[A-Za-z0-9_.@-]{1,64}$')
 NOT_COUNTED = {'magix_credential_progress'}  # shows progress; never completes a unit (completion EXCLUDED)
 VIEWED = {'html', 'video'}                    # complete once seen, as the LMS marks them on view
+# The extracted blocks' stylesheets import a web font from a third party: nothing is fetched from outside.
+REMOTE_IMPORT = re.compile(r'@import\s+url\(\s*["\']?(?:https?:)?//[^)]*\)\s*;?')
 
 
 # ---------------------------------------------------------------- who, which language
@@ -131,7 +133,7 @@ def unit(request, url_name):
     return render(request, 'course_player/unit.html', page_context(
         request, edition, unit=node, sequence=sequence, chapter=sequence.parent if sequence else None,
         blocks=blocks, previous=previous, next=following, done=done, percent=progress_percent(done),
-        head_html=page.head_html(), foot_html=page.foot_html(),
+        head_html=REMOTE_IMPORT.sub('', page.head_html()), foot_html=page.foot_html(),
         position=edition.outline.units.index(node) + 1))
 
 
@@ -226,7 +228,10 @@ def resource(request, block_type, uri):
     except Exception as error:  # unknown type, path outside the block's public files, missing file
         raise Http404 from error
     content_type = mimetypes.guess_type(uri)[0] or 'application/octet-stream'
-    return HttpResponse(handle.read(), content_type=content_type)
+    data = handle.read()
+    if uri.endswith('.css'):
+        data = REMOTE_IMPORT.sub('', data.decode('utf-8')).encode('utf-8')
+    return HttpResponse(data, content_type=content_type)
 
 
 def static_file(request, path):
