@@ -155,7 +155,7 @@ def render_block(runtime, edition, ref, staff) -> dict:
         return shown
     except Exception:  # a block's own bug must not take the course page down
         log.exception('course player: %s failed to render', ref.usage_key)
-        shown['problem'] = _('This part of the course could not be shown. The course team has been told.')
+        shown['problem'] = _('This part of the course could not be shown.')
         return shown
     shown.update(fragment=fragment, html=urls.replace_urls(fragment.body_html()),
                  title=getattr(block, 'display_name', '') or '')
