@@ -6,19 +6,12 @@ credential widget count it; the pages fit a phone and a desktop with no sideways
 load nothing from outside 127.0.0.1.
 """
 import os
-import shutil
 from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason='needs the system Chromium (apt-get install chromium); '
-                                                 '.ci/run installs it'),
-]
-CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
+from tests.scenario.test_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark  # noqa: F401 (skipped without Chromium)
+
 ANSWER = 'probably not meaningful: it should be checked whether reviewers have the time, information and authority to disagree'
 
 
