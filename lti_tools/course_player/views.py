@@ -33,7 +33,7 @@ from course_export.units import video_transcripts
 from lti_tools.results import api as results
 
 from . import course
-from .runtime import ContentProblem, CourseRuntime, CourseStaticUrls, block_class
+from .runtime import EXTRACTED, ContentProblem, CourseRuntime, CourseStaticUrls, block_class
 
 log = logging.getLogger(__name__)
 LEARNER_ID = re.compile(r'^[A-Za-z0-9_.@-]{1,64}$')
@@ -158,7 +158,9 @@ def render_block(runtime, edition, ref, staff) -> dict:
         shown['problem'] = _('This part of the course could not be shown.')
         return shown
     shown.update(fragment=fragment, html=urls.replace_urls(fragment.body_html()),
-                 title=getattr(block, 'display_name', '') or '')
+                 title=getattr(block, 'display_name', '') or '',
+                 # the LMS's wrapper classes, which the extracted blocks' stylesheets are scoped to
+                 wrapper=f'xmodule_display xmodule_{block.unmixed_class.__name__}' if ref.block_type in EXTRACTED else '')
     if staff:
         shown['staff_views'] = staff_views(block, ref)
     return shown
