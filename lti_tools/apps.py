@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class HostConfig(AppConfig):
@@ -6,6 +6,8 @@ class HostConfig(AppConfig):
     verbose_name = 'MAGIX host'
 
     def ready(self):
+        if not apps.is_installed('workbench'):  # the LTI service host runs no workbench
+            return
         from workbench import scenarios
 
         from .workbench_views import init_scenarios

@@ -38,9 +38,10 @@ MIDDLEWARE = [
     *MIDDLEWARE[2:],
 ]
 ROOT_URLCONF = 'lti_tools.urls'
-# Open edX's capa templates (xblocks-contrib) ahead of the SDK sample's problem.html.
-CAPA_TEMPLATES = Path(importlib.util.find_spec('xblocks_contrib').submodule_search_locations[0], 'problem', 'capa', 'templates')
-TEMPLATES[0]['DIRS'] = [str(Path(__file__).parent / 'templates'), str(CAPA_TEMPLATES), *TEMPLATES[0]['DIRS']]
+# Open edX's capa templates (xblocks-contrib, the course player's problems) ahead of the SDK sample's problem.html.
+CONTRIB = importlib.util.find_spec('xblocks_contrib')
+CAPA_TEMPLATES = [str(Path(CONTRIB.submodule_search_locations[0], 'problem', 'capa', 'templates'))] if CONTRIB else []
+TEMPLATES[0]['DIRS'] = [str(Path(__file__).parent / 'templates'), *CAPA_TEMPLATES, *TEMPLATES[0]['DIRS']]
 
 LANGUAGE_CODE = 'en'
 LANGUAGES = [(code, LANG_INFO.get(code, {}).get('name_local', code)) for code in available_languages()]
