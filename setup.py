@@ -27,14 +27,14 @@ setup(
     py_modules=['magix'],
     package_data={
         # Compiled UI catalogues where Open edX looks: <root package of the block classes>/translations.
-        'xblocks': package_data('xblocks', ['translations']),
+        'xblocks': package_data('xblocks', ['translations', 'static']),
         'xblocks.scenario': package_data('xblocks.scenario', ['templates', 'static', 'content'])
         + ['SCENARIO_FORMAT.md'],
         'xblocks.credentials': package_data('xblocks.credentials', ['templates', 'static', 'content'])
         + ['PATHWAY_FORMAT.md'],
         'course_export': package_data('course_export', ['demo_course']) + ['README.md'],
         'lti_tools': package_data('lti_tools', ['templates', 'locale', 'static']),
-        'xblocks': package_data('xblocks', ['static']),
+        'lti_tools.course_player': package_data('lti_tools.course_player', ['templates', 'static']),
         'lti_tools.tool': package_data('lti_tools.tool', ['templates', 'static']),
     },
     # Dependencies, two rules (our blocks live inside the Open edX platform's environment):
@@ -74,6 +74,11 @@ setup(
             'Django>=5.2',
             'xblock-sdk>=0.15',
             'openedx-django-pyfs>=3.8',
+            # Open edX's own HtmlBlock and capa ProblemBlock in the course player. The platform pins
+            # 0.10.2, whose ProblemBlock is an empty shell; 1.0.7 has capa. ``fs`` (its dependency)
+            # still imports pkg_resources: setuptools<81.
+            'xblocks-contrib>=1.0.7',
+            'setuptools<81',
             # `magix credentials verify` checks the specifications in the demo too
             'jsonschema>=4.26',
             'pyshacl>=0.40',
@@ -89,6 +94,8 @@ setup(
             'Django>=5.2',
             'xblock-sdk>=0.15',
             'openedx-django-pyfs>=3.8',
+            'xblocks-contrib>=1.0.7',
+            'setuptools<81',
             'lti-consumer-xblock>=11.4',
             # the LMS's completion app, real, for the credential widget's LMS path (tests/openedx)
             'edx-completion>=4.9',

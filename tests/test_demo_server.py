@@ -26,14 +26,16 @@ def demo_server(tmp_path):
         process.wait(timeout=30)
 
 
-def test_fresh_demo_creates_its_database_and_lists_our_scenarios(demo_server):
+def test_fresh_demo_serves_the_course_and_lists_our_scenarios_for_development(demo_server):
     base, state, process = demo_server
-    html = wait_for(base + '/', process)
+    home = wait_for(base + '/', process)
     assert (state / 'magix.sqlite3').is_file()
     # data, keys and logs are their owner's only (issue 8): the state folder 0700, its files 0600
     assert state.stat().st_mode & 0o777 == 0o700
     for name in ('magix.sqlite3', 'secret-key', 'magix.log'):
         assert (state / name).stat().st_mode & 0o077 == 0, name
-    assert '/scenario/magix_scenario.0/' in html
-    page = wait_for(base + '/scenario/magix_scenario.0/?student=newcomer', process)
+    assert 'AI, Data and Digital Governance in Public Administration' in home  # the course is the home page
+    html = wait_for(base + '/workbench/', process)
+    assert '/workbench/scenario/magix_scenario.0/' in html
+    page = wait_for(base + '/workbench/scenario/magix_scenario.0/?student=newcomer', process)
     assert 'class="magix-scenario"' in page and 'magix-step' in page

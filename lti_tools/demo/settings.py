@@ -4,11 +4,13 @@
 ``MAGIX_SECRET_KEY`` the demo makes a random key of its own (``var/secret-key``, mode 0600):
 no public default ever signs a session or seals a key.
 """
+import importlib.util
 import os
 import secrets
+from pathlib import Path
 
 from lti_tools.common_settings import *  # noqa: F401,F403
-from lti_tools.common_settings import LOGGING, PUBLIC_SECRET_KEYS, VAR_DIR
+from lti_tools.common_settings import INSTALLED_APPS, LOGGING, PUBLIC_SECRET_KEYS, TEMPLATES, VAR_DIR
 
 
 def local_secret_key(path) -> str:
@@ -30,6 +32,12 @@ if not SECRET_KEY or SECRET_KEY in PUBLIC_SECRET_KEYS:
     SECRET_KEY = local_secret_key(VAR_DIR / 'secret-key')
 
 ROOT_URLCONF = 'lti_tools.demo.urls'
+# The demo's home is the course, played as learners play it in Open edX (lti_tools/course_player).
+INSTALLED_APPS = [*INSTALLED_APPS, 'lti_tools.course_player']
+# Open edX's capa templates (xblocks-contrib, the course player's problems) ahead of the SDK sample's problem.html.
+CONTRIB = importlib.util.find_spec('xblocks_contrib')
+CAPA_TEMPLATES = [str(Path(CONTRIB.submodule_search_locations[0], 'problem', 'capa', 'templates'))] if CONTRIB else []
+TEMPLATES = [{**TEMPLATES[0], 'DIRS': [*TEMPLATES[0]['DIRS'], *CAPA_TEMPLATES]}]
 WSGI_APPLICATION = None
 LOGGING = {**LOGGING, 'root': {'handlers': ['file'], 'level': 'INFO'}}
 

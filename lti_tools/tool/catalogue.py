@@ -4,7 +4,9 @@ A file ``NN-some-name.xml`` holds one ``<magix_scenario>`` element; its slug (``
 names the exercise in launch URLs and deep links. ``settings.LTI_CONTENT_DIR`` points
 elsewhere (tests use it), otherwise the scenario package's ``content/`` folder is read.
 Titles shown to instructors come in their language from the course content catalogues
-(``translations/course/<lang>.po``, key ``magix_scenario/<slug>@display_name``) when translated.
+(``translations/course/<lang>.po``, key ``magix_scenario/<slug>@display_name``) when translated;
+learners get the whole scenario in the launch's language when that catalogue translates all of
+it (``localized_xml``: the course tools' build, the same as ``magix course build``).
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from pathlib import Path
 from django.conf import settings
 
 from course_export import catalogue as course_catalogue
+from course_export.build import IncompleteTranslation, build
+from course_export.olx import CourseError
 
 from xblocks.scenario.olx import parse_xml_text
 from xblocks.scenario.problems import ScenarioError
@@ -71,6 +75,7 @@ def _read(directory: str) -> dict[str, Exercise]:
 def clear_cache():
     _read.cache_clear()
     _titles.cache_clear()
+    _localized.cache_clear()
 
 
 def localized_title(exercise: Exercise, language: str) -> str:
@@ -92,3 +97,28 @@ def _titles(folder: str, language: str) -> dict:
     except ValueError as error:
         log.warning('course catalogue %s not read: %s', path, error)
         return {}
+
+
+def localized_xml(exercise: Exercise, language: str) -> str | None:
+    """The exercise file in ``language``, or None (English, or no complete translation of this scenario)."""
+    language = (language or '').replace('_', '-').split('-')[0].lower()
+    if not language or language == 'en':
+        return None
+    folder = getattr(settings, 'LTI_COURSE_TRANSLATIONS_DIR', None) or str(course_catalogue.CATALOGUE_DIR)
+    return _localized(folder, exercise.slug, exercise.xml, language)
+
+
+@functools.lru_cache(maxsize=64)
+def _localized(folder: str, slug: str, xml: str, language: str) -> str | None:
+    path = course_catalogue.language_catalogues(Path(folder)).get(language)
+    if path is None:
+        return None
+    target = f'magix_scenario/{slug}.xml'
+    tree = {'course.xml': b'<course url_name="lti" org="MAGIX" course="LTI"/>\n', target: xml.encode('utf-8')}
+    try:
+        return build(tree, language, course_catalogue.load(path)).tree[target].decode('utf-8')
+    except IncompleteTranslation:
+        log.info('scenario %s is not completely translated into %s: served in English', slug, language)
+    except (ValueError, CourseError) as error:
+        log.warning('scenario %s cannot be translated into %s: %s', slug, language, error)
+    return None

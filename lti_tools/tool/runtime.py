@@ -12,12 +12,13 @@ from __future__ import annotations
 import threading
 
 from django.urls import reverse
-from xblock.field_data import ReadOnlyFieldData
+from xblock.field_data import ReadOnlyFieldData, SplitFieldData
+from xblock.fields import Scope, ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
-from xblock.runtime import DictKeyValueStore, KvsFieldData
+from xblock.runtime import DictKeyValueStore, KeyValueStore, KvsFieldData
 from workbench.runtime import ScenarioIdManager
 
-from lti_tools.runtime import MagixRuntime, course_usage_key, split_field_data
+from lti_tools.runtime import LEARNER_SCOPES, MagixRuntime, course_usage_key, split_field_data
 from lti_tools.state_store import STATE_STORE
 
 from . import catalogue
@@ -38,12 +39,57 @@ def field_data(authored_writable: bool = False):
 
 def usage_id(exercise: catalogue.Exercise) -> str:
     """The exercise's usage id, stable across restarts (``lti-<slug>.magix_scenario.d0.u0``)."""
-    key = (exercise.slug, exercise.xml)
+    return _parsed(f'lti-{exercise.slug}', exercise.slug, exercise.xml)
+
+
+def _parsed(scenario: str, slug: str, xml: str) -> str:
+    key = (slug, xml)
     with _LOCK:
         if key not in _USAGES:
-            ID_MANAGER.set_scenario(f'lti-{exercise.slug}')  # a changed file gets the next d<n>
-            _USAGES[key] = ContentRuntime().parse_xml_string(exercise.xml)
+            ID_MANAGER.set_scenario(scenario)  # a changed file gets the next d<n>
+            _USAGES[key] = ContentRuntime().parse_xml_string(xml)
         return _USAGES[key]
+
+
+exercise_usage = usage_id  # the name, for methods whose parameter is called usage_id
+
+
+def localized_usage(exercise: catalogue.Exercise, language: str) -> str | None:
+    """The exercise parsed in ``language`` (its content and settings), when its catalogue translates all of it."""
+    xml = catalogue.localized_xml(exercise, language)
+    return None if xml is None else _parsed(f'lti-{exercise.slug}-{language}', exercise.slug, xml)
+
+
+class ReadAs(KeyValueStore):
+    """A store that reads and writes one usage's fields under another's id (the translated settings)."""
+
+    def __init__(self, store: KeyValueStore, aliases: dict):
+        self.store, self.aliases = store, aliases
+
+    def _key(self, key):
+        return key._replace(block_scope_id=self.aliases.get(key.block_scope_id, key.block_scope_id))
+
+    def get(self, key):
+        return self.store.get(self._key(key))
+
+    def set(self, key, value):
+        self.store.set(self._key(key), value)
+
+    def delete(self, key):
+        self.store.delete(self._key(key))
+
+    def has(self, key):
+        return self.store.has(self._key(key))
+
+
+def translated_field_data(usage: str, translated: str):
+    """Content and settings of the translated parse (read-only, as for every launch); learner state
+    and tallies of the exercise's own usage, in the database."""
+    content = ReadOnlyFieldData(KvsFieldData(CONTENT_STORE))
+    settings = ReadOnlyFieldData(KvsFieldData(ReadAs(CONTENT_STORE, {usage: translated})))
+    state = KvsFieldData(STATE_STORE)
+    return SplitFieldData({Scope.content: content, Scope.settings: settings, Scope.children: content,
+                           Scope.parent: content, **{scope: state for scope in LEARNER_SCOPES}})
 
 
 class ContentRuntime(MagixRuntime):
@@ -93,6 +139,17 @@ class LtiRuntime(ContentRuntime):
 
     def result_key(self, block) -> str:
         return exercise_result_key(self.session.exercise)
+
+    def get_block(self, usage_id, for_parent=None):
+        """The learner's block with the content in the launch's language: same usage (state, grades),
+        the translated definition (content) when the course catalogue has the whole scenario."""
+        exercise = catalogue.exercises().get(self.session.exercise)
+        translated = localized_usage(exercise, self.session.language) if exercise else None
+        if translated is None or usage_id != exercise_usage(exercise):
+            return super().get_block(usage_id, for_parent)
+        keys = ScopeIds(self.user_id, 'magix_scenario', ID_MANAGER.get_definition_id(translated), usage_id)
+        return self.construct_xblock('magix_scenario', keys, field_data=translated_field_data(usage_id, translated),
+                                     for_parent=for_parent)
 
     def handler_url(self, block, handler_name, suffix='', query='', thirdparty=False):
         url = reverse('lti_tool:handler', args=[self.session.token(), block.scope_ids.usage_id, handler_name, suffix])

@@ -167,7 +167,7 @@ def demo_pages(settings, tmp_path):
 
 
 def get(client, scenario_id, student, lang=None):
-    response = client.get(f'/scenario/{scenario_id}/?student={student}' + (f'&lang={lang}' if lang else ''))
+    response = client.get(f'/workbench/scenario/{scenario_id}/?student={student}' + (f'&lang={lang}' if lang else ''))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -175,7 +175,7 @@ def get(client, scenario_id, student, lang=None):
 def play_to_the_good_ending(client, scenario_id, student):
     html = get(client, scenario_id, student)
     usage = re.search(r"data-usage='([^']+)' data-block-type='magix_scenario'", html).group(1)
-    response = client.post(f'/handler/{usage}/choose/?student={student}',
+    response = client.post(f'/workbench/handler/{usage}/choose/?student={student}',
                            json.dumps({'option': 'review', **page_answering(html)}),
                            content_type='application/json', HTTP_X_CSRFTOKEN=client.cookies['csrftoken'].value)
     assert response.status_code == 200 and response.json()['status'] == 'finished'
@@ -193,7 +193,7 @@ def test_playing_a_scenario_in_the_demo_counts_towards_the_credential(demo_pages
     html = section(get(client, demo_pages['widget'], 'alice'))
     assert 'Programme progress: 0 of 8 ECTS (0%).' in html
     # The scenario is ticked and links to the demo page that shows it; the quiz is the next step.
-    assert re.search(r'<li class="magix-checklist__item is-met">.*?Done:.*?<a href="/scenario/magix-eligibility-test/'
+    assert re.search(r'<li class="magix-checklist__item is-met">.*?Done:.*?<a href="/workbench/scenario/magix-eligibility-test/'
                      r'\?student=alice">Scenario: Automated eligibility decisions</a>', html, re.S)
     next_step = html[html.index('Next recommended step'):][:400]
     assert 'Knowledge check: Automated eligibility decisions' in next_step and 'score needed: 70%' in next_step

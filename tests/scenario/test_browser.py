@@ -24,7 +24,7 @@ pytestmark = [
 def scenario_url(live_server, transactional_db):
     workbench_scenarios.get_scenarios()
     workbench_scenarios.add_xml_scenario('magix-browser', 'MAGIX browser test', small_scenario())
-    yield f'{live_server.url}/scenario/magix-browser/'
+    yield f'{live_server.url}/workbench/scenario/magix-browser/'
     workbench_scenarios.remove_scenario('magix-browser')
 
 

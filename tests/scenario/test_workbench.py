@@ -24,7 +24,7 @@ def scenario_id():
 
 
 def page(client, scenario_id, student='alice', lang=None):
-    url = f'/scenario/{scenario_id}/?student={student}' + (f'&lang={lang}' if lang else '')
+    url = f'/workbench/scenario/{scenario_id}/?student={student}' + (f'&lang={lang}' if lang else '')
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode('utf-8')
@@ -32,7 +32,7 @@ def page(client, scenario_id, student='alice', lang=None):
 
 def handler_url(html, handler, student='alice'):
     usage = re.search(r"data-usage='([^']+)' data-block-type='magix_scenario'", html).group(1)
-    return f'/handler/{usage}/{handler}/?student={student}'
+    return f'/workbench/handler/{usage}/{handler}/?student={student}'
 
 
 def post(client, url, data):
@@ -41,7 +41,7 @@ def post(client, url, data):
 
 
 def test_index_lists_our_scenarios_not_the_sdk_samples(scenario_id):
-    html = Client().get('/').content.decode()
+    html = Client().get('/workbench/').content.decode()
     assert 'MAGIX test scenario' in html
     assert 'Thumbs' not in html and 'Problem' not in html
 
