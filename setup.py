@@ -33,6 +33,7 @@ setup(
         'course_export': package_data('course_export', ['demo_course']) + ['README.md'],
         'lti_tools': package_data('lti_tools', ['templates', 'locale']),
         'lti_tools.tool': package_data('lti_tools.tool', ['templates', 'static']),
+        'lti_tools.deploy.tutor_plugin': package_data('lti_tools.deploy.tutor_plugin', ['patches', 'tasks', 'templates']),
     },
     install_requires=[
         'XBlock==6.3.4',
@@ -67,9 +68,15 @@ setup(
             'rdflib==7.6.0',
             'olxcleaner==0.3.0',
             'playwright==1.65.2',
-            # the production settings are tested too (parsing only: no server needed)
+            # the LTI tool service is tested for real: gunicorn, whitenoise, PostgreSQL, Redis
             'dj-database-url==3.1.2',
+            'psycopg[binary]==3.3.9',
             'redis==8.1.0',
+            'gunicorn==23.0.0',
+            'whitenoise==6.12.0',
+            # the Tutor plugin rendered in a temporary Tutor root; the service on MariaDB (mysql extra)
+            'tutor==22.0.3',
+            'mysqlclient==2.3.2',
         ],
         # `magix course check` / `magix course build`: olxcleaner validates course archives.
         'course': [
@@ -80,16 +87,31 @@ setup(
             'branching-xblock==0.3.3',
         ],
         # Several workers and hosts: PostgreSQL and Redis, configured from the environment.
+        # The LTI tool service (lti_tools.service): gunicorn, whitenoise, PostgreSQL and Redis.
         'production': [
+            'Django==5.2.19',
+            'xblock-sdk==0.15.2',
+            'openedx-django-pyfs==4.0.0',
             'dj-database-url==3.1.2',
             'psycopg[binary]==3.3.9',
             'redis==8.1.0',
+            'gunicorn==23.0.0',
+            'whitenoise==6.12.0',
+        ],
+        # The LTI tool service on MySQL (Tutor's database): mysqlclient, as Open edX itself uses;
+        # it compiles against the MySQL/MariaDB client library (Debian: default-libmysqlclient-dev, pkg-config).
+        'mysql': [
+            'mysqlclient==2.3.2',
         ],
     },
     entry_points={
         'xblock.v1': [
             'magix_scenario = xblocks.scenario.block:ScenarioBlock',
             'magix_credential_progress = xblocks.credentials.block:CredentialProgressBlock',
+        ],
+        # `tutor plugins enable magix`: Tutor imports this module only when it loads the plugin.
+        'tutor.plugin.v1': [
+            'magix = lti_tools.deploy.tutor_plugin.plugin',
         ],
         'console_scripts': [
             'magix = magix:main',
