@@ -36,7 +36,7 @@ def _public_url_problems(config: dict) -> list[str]:
             or parts.path not in ('', '/'):
         found.append(f'MAGIX_LTI_PUBLIC_URL is {url!r}: it must be a base URL such as https://lti.learn.example.org '
                      '(scheme and host, no path or query)')
-    elif host and parts.hostname != host.lower():
+    elif host and HOST_NAME.match(host) and parts.hostname != host.lower():
         found.append(f'MAGIX_LTI_PUBLIC_URL\'s host {parts.hostname!r} is not MAGIX_LTI_HOST {host!r}: the web proxy '
                      'routes MAGIX_LTI_HOST to the service; set both to the same host')
     return found
