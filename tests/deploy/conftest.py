@@ -5,6 +5,7 @@ MariaDB is Debian's server (mariadb-server), started on 127.0.0.1 in a temporary
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -20,6 +21,16 @@ MARIADB_SERVER = shutil.which('mariadbd') or '/usr/sbin/mariadbd'
 MARIADB_INSTALL_DB = shutil.which('mariadb-install-db')
 MARIADB_CLIENT = shutil.which('mariadb') or shutil.which('mysql')
 ROOT_PASSWORD = 'magix-test-root'
+
+
+def has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # its parent package is missing
+        return False
+
+
+SERVICE_MISSING = 'lti_tools.service is not on this branch yet (the LTI service host is being built in parallel)'
 
 
 def tutor_command() -> str:
@@ -76,6 +87,38 @@ def make_tutor_root(root: Path, *settings: str) -> TutorRoot:
     return TutorRoot(root)
 
 
+# The `docker` stand-in: records each call's arguments (NUL-separated, one call a line) and answers
+# the two questions Tutor asks before running a job.
+RECORDING_DOCKER = '''#!/bin/sh
+for word in "$@"; do printf '%s\\0' "$word"; done >> "$DOCKER_CALLS"
+printf '\\n' >> "$DOCKER_CALLS"
+case "$*" in *" ls --format json"*) echo "[]";; *version*) echo "Docker Compose version v2.30.3";; esac
+'''
+
+
+def docker_calls(root: Path, *args: str) -> list[list[str]]:
+    """Run `tutor ARGS` with the recording `docker` first on PATH; the calls it made."""
+    bin_dir = root / 'fake-bin'
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / 'docker').write_text(RECORDING_DOCKER)
+    (bin_dir / 'docker').chmod(0o755)
+    calls = root / 'docker-calls'
+    calls.unlink(missing_ok=True)
+    run_tutor(root, *args, env={'PATH': f'{bin_dir}{os.pathsep}{os.environ["PATH"]}', 'DOCKER_CALLS': str(calls)})
+    return [line.split('\0') for line in calls.read_text().split('\0\n') if line]
+
+
+def init_tasks(root: Path) -> dict[str, str]:
+    """`tutor local do init --limit magix`: the script each job container would run."""
+    tasks = {}
+    for call in docker_calls(root, 'local', 'do', 'init', '--limit', 'magix'):
+        if 'run' in call:
+            job, command = call[call.index('-T') + 1], call[-1]
+            assert call[-4:-1] == ['sh', '-e', '-c']
+            tasks[job] = command
+    return tasks
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
@@ -122,7 +165,8 @@ def mariadb(tmp_path_factory):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f'MariaDB did not start:\n{(base / "server.log").read_text()}')
             time.sleep(0.3)
-        database.sql(f"CREATE USER 'root'@'127.0.0.1' IDENTIFIED BY '{ROOT_PASSWORD}'; "
+        database.sql("CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'; "
+                     f"ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '{ROOT_PASSWORD}'; "
                      "GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;")
         yield database
     finally:

@@ -20,7 +20,7 @@ import pytest
 from lti_tools.deploy import config_checks
 from xblocks.credentials.keys import issuer_key_from_pem
 
-from .conftest import TutorRoot, make_tutor_root, run_tutor
+from .conftest import SERVICE_MISSING, TutorRoot, docker_calls, has_module, init_tasks, make_tutor_root, run_tutor
 
 VERSION = version('magix-openedx')
 LMS_HOST = 'learn.example.org'
@@ -28,41 +28,10 @@ LTI_HOST = f'lti.{LMS_HOST}'
 SETTINGS = (f'LMS_HOST={LMS_HOST}', 'CMS_HOST=studio.learn.example.org', 'ENABLE_HTTPS=true',
             'MAGIX_LTI_REPLICAS=4', 'MAGIX_LTI_GRADE_WORKER_REPLICAS=2', 'MAGIX_LTI_MEMORY_LIMIT=1Gi')
 
-# The `docker` stand-in: records each call's arguments (NUL-separated, one call a line) and answers
-# the two questions Tutor asks before running a job.
-RECORDING_DOCKER = '''#!/bin/sh
-for word in "$@"; do printf '%s\\0' "$word"; done >> "$DOCKER_CALLS"
-printf '\\n' >> "$DOCKER_CALLS"
-case "$*" in *" ls --format json"*) echo "[]";; *version*) echo "Docker Compose version v2.30.3";; esac
-'''
-
 
 @pytest.fixture(scope='module')
 def tutor(tmp_path_factory) -> TutorRoot:
     return make_tutor_root(tmp_path_factory.mktemp('tutor'), *SETTINGS)
-
-
-def docker_calls(root: Path, *args: str) -> list[list[str]]:
-    """Run `tutor ARGS` with the recording `docker` first on PATH; the calls it made."""
-    bin_dir = root / 'fake-bin'
-    bin_dir.mkdir(exist_ok=True)
-    (bin_dir / 'docker').write_text(RECORDING_DOCKER)
-    (bin_dir / 'docker').chmod(0o755)
-    calls = root / 'docker-calls'
-    calls.unlink(missing_ok=True)
-    run_tutor(root, *args, env={'PATH': f'{bin_dir}{os.pathsep}{os.environ["PATH"]}', 'DOCKER_CALLS': str(calls)})
-    return [line.split('\0') for line in calls.read_text().split('\0\n') if line]
-
-
-def init_tasks(root: Path) -> dict[str, str]:
-    """`tutor local do init --limit magix`: the script each job container would run."""
-    tasks = {}
-    for call in docker_calls(root, 'local', 'do', 'init', '--limit', 'magix'):
-        if 'run' in call:
-            job, command = call[call.index('-T') + 1], call[-1]
-            assert call[-4:-1] == ['sh', '-e', '-c']
-            tasks[job] = command
-    return tasks
 
 
 def xblock_settings(settings_file: Path) -> dict:
@@ -303,9 +272,8 @@ def test_plain_http_is_a_warning_not_an_error():
 
 def test_rendered_environment_satisfies_the_service_settings(tutor):
     """The service's own settings accept what the plugin renders (they refuse to start otherwise)."""
-    import importlib.util
-    if importlib.util.find_spec('lti_tools.service') is None:
-        pytest.skip('lti_tools.service is not on this branch yet (the LTI service host is being built)')
+    if not has_module('lti_tools.service'):
+        pytest.skip(SERVICE_MISSING)
     env = {**os.environ, **tutor.lti_env()}
     code = ('import django; from django.conf import settings; django.setup(); '
             'print(settings.DATABASES["default"]["ENGINE"], settings.ALLOWED_HOSTS, settings.SECURE_PROXY_SSL_HEADER)')
