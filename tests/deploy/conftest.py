@@ -176,3 +176,16 @@ def mariadb(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope='session')
+def mysql_service_env(mariadb, tmp_path_factory) -> dict[str, str]:
+    """The service's environment as the plugin renders it (lti.env) for a Tutor whose MySQL is the test's
+    MariaDB, after the plugin's MySQL init task ran there as `tutor local do init` would run it."""
+    tutor = make_tutor_root(tmp_path_factory.mktemp('tutor-mysql'), 'MYSQL_HOST=127.0.0.1',
+                            f'MYSQL_PORT={mariadb.port}', f'MYSQL_ROOT_PASSWORD={ROOT_PASSWORD}')
+    task = init_tasks(tutor.root)['mysql-job']
+    for attempt in range(2):  # idempotent: Tutor runs it at every `do init`
+        result = subprocess.run(['sh', '-e', '-c', task], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+    return {**os.environ, **tutor.lti_env()}

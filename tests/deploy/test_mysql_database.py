@@ -7,14 +7,13 @@ Django supports both with the same backend and mysqlclient driver.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import dj_database_url
 import pytest
 
-from .conftest import ROOT_PASSWORD, has_module, init_tasks, make_tutor_root
+from .conftest import has_module
 
 pytest.importorskip('MySQLdb', reason="mysqlclient is not installed (pip install -e '.[test]'; it builds against "
                                       'default-libmysqlclient-dev with pkg-config)')
@@ -28,21 +27,6 @@ def settings_module() -> str:
     raise AssertionError('no settings module')
 
 
-@pytest.fixture(scope='module')
-def service_env(mariadb, tmp_path_factory):
-    """The service's environment as the plugin renders it, after its MySQL init task ran on MariaDB."""
-    tutor = make_tutor_root(tmp_path_factory.mktemp('tutor-mysql'), 'MYSQL_HOST=127.0.0.1',
-                            f'MYSQL_PORT={mariadb.port}', f'MYSQL_ROOT_PASSWORD={ROOT_PASSWORD}')
-    task = init_tasks(tutor.root)['mysql-job']
-    for attempt in range(2):  # the task is idempotent: Tutor runs it at every `do init`
-        result = subprocess.run(['sh', '-e', '-c', task], capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-    env = {**os.environ, **tutor.lti_env(), 'DJANGO_SETTINGS_MODULE': settings_module(),
-           'MAGIX_VAR_DIR': str(tmp_path_factory.mktemp('var'))}
-    env.pop('MAGIX_CACHE_URL')  # Tutor's Redis is not part of this test; the local cache will do
-    return env
-
-
 def django(env, *args, code=None):
     command = [sys.executable, '-m', 'django', *args] + (['-c', code] if code else [])
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
@@ -50,8 +34,8 @@ def django(env, *args, code=None):
     return result.stdout
 
 
-def test_init_task_creates_an_utf8mb4_database_and_its_user(mariadb, service_env):
-    database = dj_database_url.parse(service_env['DATABASE_URL'])
+def test_init_task_creates_an_utf8mb4_database_and_its_user(mariadb, mysql_service_env):
+    database = dj_database_url.parse(mysql_service_env['DATABASE_URL'])
     charset = mariadb.sql(f"SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA "
                           f"WHERE SCHEMA_NAME = '{database['NAME']}'")
     assert charset.strip() == 'utf8mb4'
@@ -59,7 +43,9 @@ def test_init_task_creates_an_utf8mb4_database_and_its_user(mariadb, service_env
     assert f'ON `{database["NAME"]}`.*' in grants and 'ALL PRIVILEGES' in grants
 
 
-def test_migrations_and_a_query_on_mysql(service_env):
+def test_migrations_and_a_query_on_mysql(mysql_service_env, tmp_path):
+    service_env = {**mysql_service_env, 'DJANGO_SETTINGS_MODULE': settings_module(), 'MAGIX_VAR_DIR': str(tmp_path)}
+    service_env.pop('MAGIX_CACHE_URL')  # Tutor's Redis is not part of this test; the local cache will do
     django(service_env, 'migrate', '--noinput')
     assert '[ ]' not in django(service_env, 'showmigrations', 'lti_tool', 'magix_results')
     out = django(service_env, 'shell', code=(
