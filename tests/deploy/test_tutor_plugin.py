@@ -281,3 +281,20 @@ def test_rendered_environment_satisfies_the_service_settings(tutor):
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert 'django.db.backends.mysql' in result.stdout and LTI_HOST in result.stdout
+
+
+@pytest.mark.parametrize('path, kind, name', [
+    ('k8s/deployments.yml', 'Deployment', 'magix-lti'),
+    ('k8s/deployments.yml', 'Deployment', 'magix-lti-grades'),
+    ('k8s/services.yml', 'Service', 'magix-lti'),
+    ('k8s/jobs.yml', 'Job', 'magix-lti-job'),
+])
+def test_manifests_are_valid_kubernetes_objects(tutor, path, kind, name):
+    """Each manifest read into the official Kubernetes client's model (Tutor depends on it) and back:
+    a misspelt or misplaced field would be dropped, a missing required one refused."""
+    from kubernetes import client
+
+    manifest = tutor.manifest(path, kind, name)
+    api = client.ApiClient()
+    model = api._ApiClient__deserialize(manifest, f'V1{kind}')  # the client's own reader of API objects
+    assert api.sanitize_for_serialization(model) == manifest
