@@ -23,6 +23,7 @@ from xblocks.credentials.keys import issuer_key_from_pem
 from .conftest import SERVICE_MISSING, TutorRoot, docker_calls, has_module, init_tasks, make_tutor_root, run_tutor
 
 VERSION = version('magix-openedx')
+REPO = Path(__file__).resolve().parents[2]
 LMS_HOST = 'learn.example.org'
 LTI_HOST = f'lti.{LMS_HOST}'
 SETTINGS = (f'LMS_HOST={LMS_HOST}', 'CMS_HOST=studio.learn.example.org', 'ENABLE_HTTPS=true',
@@ -46,14 +47,40 @@ def xblock_settings(settings_file: Path) -> dict:
 
 # --- Open edX: our package in the image, our blocks' settings ------------------------------------
 
+def openedx_install_command(tutor) -> str:
+    """Our RUN step in Tutor's openedx Dockerfile, as the shell command it runs."""
+    dockerfile = tutor.text('build', 'openedx', 'Dockerfile')
+    step = re.search(r'^RUN --mount=type=cache,target=/openedx/\.cache/pip,sharing=shared \\\n((?:.*\\\n)*.*magix-openedx.*)$',
+                     dockerfile, re.M)
+    return step.group(1).replace('\\\n', ' ')
+
+
 def test_lms_and_cms_image_installs_our_package_after_the_platform_requirements(tutor):
     """Tutor's openedx image (one image for LMS and CMS): pip sees the platform's pins already installed."""
     dockerfile = tutor.text('build', 'openedx', 'Dockerfile').splitlines()
     requirement = f'magix-openedx=={VERSION}'
-    ours = [number for number, line in enumerate(dockerfile) if f"install '{requirement}'" in line]
+    ours = [number for number, line in enumerate(dockerfile) if f"'{requirement}'" in line]
     platform = [number for number, line in enumerate(dockerfile) if 'requirements/edx/base.txt' in line]
     assert len(ours) == 1 and platform and ours[0] > max(platform)
-    assert requirement.startswith('magix-openedx==') and '[' not in requirement  # the blocks need no extras
+    assert f"--constraint /tmp/magix-platform-pins.txt '{requirement}'" in openedx_install_command(tutor)
+
+
+def test_lms_and_cms_image_install_never_replaces_a_platform_pin(tutor, tmp_path):
+    """The image's install step, run in a virtualenv standing for the platform's (an older nh3 than
+    ours installed, as a platform pin would be): it fails naming nh3 and leaves the pin in place.
+    (0.2.21 is below the nh3 versions our install_requires accepts.)"""
+    import venv
+    platform = tmp_path / 'platform-venv'
+    venv.create(platform, with_pip=True)
+    pip = [str(platform / 'bin' / 'python'), '-m', 'pip']
+    subprocess.run([*pip, 'install', '--quiet', 'nh3==0.2.21'], check=True, capture_output=True, timeout=300)
+    command = (openedx_install_command(tutor).replace(f"'magix-openedx=={VERSION}'", f"'{REPO}'")
+               .replace('/tmp/magix-platform-pins.txt', str(tmp_path / 'pins.txt')))
+    result = subprocess.run(['sh', '-e', '-c', command], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, 'PIP_COMMAND': ' '.join(pip)})
+    assert result.returncode != 0 and 'The user requested (constraint) nh3==0.2.21' in result.stdout + result.stderr
+    frozen = subprocess.run([*pip, 'freeze'], capture_output=True, text=True, check=True).stdout
+    assert 'nh3==0.2.21' in frozen and 'magix-openedx' not in frozen
 
 
 @pytest.mark.parametrize('service', ['lms', 'cms'])
