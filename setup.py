@@ -36,6 +36,7 @@ setup(
         'lti_tools': package_data('lti_tools', ['templates', 'locale', 'static']),
         'lti_tools.course_player': package_data('lti_tools.course_player', ['templates', 'static']),
         'lti_tools.tool': package_data('lti_tools.tool', ['templates', 'static']),
+        'lti_tools.deploy.tutor_plugin': package_data('lti_tools.deploy.tutor_plugin', ['patches', 'tasks', 'templates']),
     },
     # Dependencies, two rules (our blocks live inside the Open edX platform's environment):
     # * here, compatible RANGES: from the oldest version we really support (the pins of the Open
@@ -117,6 +118,9 @@ setup(
             'psycopg[binary]>=3.3',
             'gunicorn>=23.0',
             'whitenoise>=6.12',
+            # the Tutor plugin rendered in a temporary Tutor root; the service on MariaDB (mysql extra)
+            'tutor>=22.0',
+            'mysqlclient>=2.3',
         ],
         # `magix course check` / `magix course build`: olxcleaner validates course archives.
         'course': [
@@ -139,11 +143,20 @@ setup(
             'gunicorn>=23.0',
             'whitenoise>=6.12',
         ],
+        # The LTI tool service on MySQL (Tutor's database): mysqlclient, as Open edX itself uses;
+        # it compiles against the MySQL/MariaDB client library (Debian: default-libmysqlclient-dev, pkg-config).
+        'mysql': [
+            'mysqlclient>=2.3',
+        ],
     },
     entry_points={
         'xblock.v1': [
             'magix_scenario = xblocks.scenario.block:ScenarioBlock',
             'magix_credential_progress = xblocks.credentials.block:CredentialProgressBlock',
+        ],
+        # `tutor plugins enable magix`: Tutor imports this module only when it loads the plugin.
+        'tutor.plugin.v1': [
+            'magix = lti_tools.deploy.tutor_plugin.plugin',
         ],
         'console_scripts': [
             'magix = magix:main',

@@ -17,7 +17,7 @@ from lti_tools.results.services import HostCompletionService
 from lti_tools.results.signals import result_recorded
 from lti_tools.runtime import MagixRuntime
 from xblocks.credentials import verification
-from xblocks.credentials.keys import load_verification_keys
+from xblocks.credentials.keys import generate_issuer_key, load_verification_keys
 from xblocks.credentials.pathway_xml import parse_pathway
 from xblocks.credentials.progress import Result, compute_progress
 from xblocks.credentials.sources import CompletionServiceSource
@@ -241,3 +241,21 @@ def test_learners_read_titles_and_outcomes_in_their_language(demo_pages):
     assert 'IA, données et gouvernance numérique dans l’administration publique' in html
     assert 'Évaluer si une décision automatisée d’éligibilité' in html
     assert 'lang="fr"' in html
+
+
+def test_issuer_key_given_as_pem_text_as_the_tutor_plugin_sets_it(demo_pages, settings, tmp_path):
+    """XBLOCK_SETTINGS' issuer_key_pem (the PEM itself, from Tutor's config) signs the downloads."""
+    key_file = tmp_path / 'tutor-issuer.pem'
+    generate_issuer_key(key_file)
+    settings.XBLOCK_SETTINGS = {'magix_credential_progress': {
+        'issuer_key_pem': key_file.read_text(), 'issuer_id': 'https://espad.example.eu/magix/issuer'}}
+    client = Client()
+    record_result('alice', block_key('magix_scenario', 'eligibility'), completion=1.0)
+    record_result('alice', block_key('problem', 'eligibility-check'), earned=9, possible=10)
+    html = section(get(client, demo_pages['widget'], 'alice'))
+    link = re.findall(r'href="([^"]*/download/[^"]*)"', html)[0].replace('&amp;', '&')
+    response = client.get(link)
+    assert response.status_code == 200
+    report = verification.verify_text(response.content.decode(), load_verification_keys(key_file))
+    assert report.ok, report.problems
+    assert not demo_pages['key_file'].exists()  # no demo key was made

@@ -25,7 +25,7 @@ from . import openedx
 from .award import Award
 from .exports import FORMATS, signed_file
 from .headless import CredentialHeadlessMixin
-from .keys import IssuerKeyError, load_issuer_key, load_or_create_issuer_key
+from .keys import IssuerKeyError, issuer_key_from_pem, load_issuer_key, load_or_create_issuer_key
 from .loading import demo_block_xml, demo_course_page, load_pathway, loader
 from .model import BLOCK, COURSE, CREDENTIAL, Pathway
 from .pathway_xml import canonical_xml
@@ -218,8 +218,11 @@ class CredentialProgressBlock(CredentialStudioMixin, CredentialHeadlessMixin, I1
         return service.get_settings_bucket(self) if service is not None else {}
 
     def issuer_key(self):
-        """The deployment's key (``XBLOCK_SETTINGS['magix_credential_progress']['issuer_key']``)."""
+        """The deployment's key: ``XBLOCK_SETTINGS['magix_credential_progress']``'s ``issuer_key_pem``
+        (the PEM text, as the Tutor plugin sets it) or ``issuer_key`` (a PEM file's path)."""
         settings = self.issuer_settings()
+        if settings.get('issuer_key_pem'):
+            return issuer_key_from_pem(settings['issuer_key_pem'], "XBLOCK_SETTINGS's issuer_key_pem")
         path = settings.get('issuer_key')
         if not path:
             raise IssuerKeyError('no issuer key is configured')

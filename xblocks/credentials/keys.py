@@ -1,7 +1,7 @@
 """Issuer keys: loaded from a PEM file the deployment configures; the demo creates its own.
 
 A deployment sets ``MAGIX_ISSUER_KEY`` (Django setting or environment) to the path of a PEM
-private key (EC P-256 for ES256, or RSA for RS256). The demo host generates an EC key at first
+private key, or (Tutor) puts the PEM text itself in ``XBLOCK_SETTINGS``; either is a private key (EC P-256 for ES256, or RSA for RS256). The demo host generates an EC key at first
 run under ``var/`` (never committed). The key id (``kid``) is the RFC 7638 JWK thumbprint, so
 verifiers can pick the key from the issuer's JWKS.
 """
@@ -59,9 +59,14 @@ def load_issuer_key(path: str | os.PathLike) -> IssuerKey:
         data = path.read_bytes()
     except OSError as error:
         raise IssuerKeyError(f'{path}: cannot read the issuer key ({error.strerror}).') from None
-    key = _from_pem(data, str(path))
+    return issuer_key_from_pem(data, str(path))
+
+
+def issuer_key_from_pem(data: str | bytes, source: str) -> IssuerKey:
+    """The private signing key from PEM text (a deployment that keeps it in its settings, as Tutor does)."""
+    key = _from_pem(data.encode() if isinstance(data, str) else data, source)
     if not key.has_private:
-        raise IssuerKeyError(f'{path}: this is a public key; signing needs the private key.')
+        raise IssuerKeyError(f'{source}: this is a public key; signing needs the private key.')
     return IssuerKey(key)
 
 
