@@ -125,6 +125,21 @@ def parse_xml(data: bytes, path: str) -> etree._Element:
         raise CourseError(f'{path}: {unsafe_xml_message(error)}') from None
 
 
+class ParsedXml(dict):
+    """The XML files of a tree, each parsed once on first use (``parsed[path]``), for checks that share them.
+
+    The roots are read, never changed: a build writes into its own parsed documents.
+    """
+
+    def __init__(self, tree: CourseTree):
+        super().__init__()
+        self.tree = tree
+
+    def __missing__(self, path: str) -> etree._Element:
+        root = self[path] = parse_xml(self.tree[path], path)
+        return root
+
+
 def unsafe_xml_message(error: xml_safety.UnsafeXML) -> str:
     messages = {
         xml_safety.TOO_LARGE: 'the file is larger than {limit} MB',
