@@ -205,17 +205,22 @@ class _EtreeReadingMemory:
 
 
 def _install_memory_readers(olxcleaner_modules) -> bool:
-    """Point olxcleaner's file reads at ``_COURSE_IN_MEMORY`` (once; outside a check they read disk)."""
+    """Point olxcleaner's file reads at ``_COURSE_IN_MEMORY`` (once; outside a check they read disk).
+
+    olxcleaner 0.3 reads files in its loaders (``isfile``, ``open``, ``etree.parse``) and asks
+    ``utils.isfile`` whether static files exist; nothing else of it touches the disk.
+    """
     import builtins
     import os.path
-    xml_loader, policy_loader = olxcleaner_modules
+    xml_loader = olxcleaner_modules[0]
     if getattr(xml_loader, '_magix_memory', False):
         return True
     if not all(hasattr(module, 'isfile') for module in olxcleaner_modules) or not hasattr(xml_loader, 'etree'):
         return False  # another olxcleaner layout: check_tree writes a folder instead
     for module in olxcleaner_modules:
         module.isfile = _in_memory(os.path.isfile)('isfile')
-        module.open = _in_memory(builtins.open)('open')
+        if module.__name__.startswith('olxcleaner.loader.'):
+            module.open = _in_memory(builtins.open)('open')
     xml_loader.etree = _EtreeReadingMemory()
     xml_loader._magix_memory = True
     return True
@@ -224,8 +229,9 @@ def _install_memory_readers(olxcleaner_modules) -> bool:
 @contextlib.contextmanager
 def olxcleaner_reads(tree: CourseTree, parsed: ParsedXml):
     """While active, olxcleaner reads ``MEMORY_ROOT/<path>`` from ``tree`` (this thread or task only)."""
+    from olxcleaner import utils
     from olxcleaner.loader import policy as policy_loader, xml as xml_loader
-    if not _install_memory_readers((xml_loader, policy_loader)):
+    if not _install_memory_readers((xml_loader, policy_loader, utils)):
         raise CourseError('this olxcleaner version cannot read a course from memory')
     token = _COURSE_IN_MEMORY.set(_MemoryCourse(tree, parsed))
     try:
