@@ -238,3 +238,19 @@ def test_learners_read_titles_and_outcomes_in_their_language(demo_pages):
     assert 'IA, données et gouvernance numérique dans l’administration publique' in html
     assert 'Évaluer si une décision automatisée d’éligibilité' in html
     assert 'lang="fr"' in html
+
+
+def test_progress_parses_no_key_once_the_pathway_is_read(monkeypatch, django_assert_num_queries):
+    """Keys are parsed when the pathway XML is read (pathways are cached), never per computation."""
+    from opaque_keys.edx.keys import CourseKey
+    pathway = large_pathway(200)
+    calls = []
+    for key_class in (UsageKey, CourseKey):
+        original = key_class.from_string
+        monkeypatch.setattr(key_class, 'from_string',
+                            classmethod(lambda cls, text, original=original: calls.append(text) or original(text)))
+    source = CompletionServiceSource(HostCompletionService('alice', COURSE), COURSE, HostResultsSource('alice'))
+    for _ in range(2):
+        with django_assert_num_queries(2):
+            compute_progress(pathway, source)
+    assert calls == []
