@@ -25,7 +25,7 @@ from lxml import etree
 from . import catalogue
 from .olx import CourseError, CourseTree, course_run, json_bytes, load_json, parse_xml, xml_bytes
 from .slots import SjsonDocument, SrtDocument
-from .units import SOURCE_LANGUAGE, documents, video_transcripts
+from .units import SOURCE_LANGUAGE, iter_documents, video_transcripts
 
 MISSING, FUZZY, OUTDATED = 'missing', 'fuzzy', 'outdated'
 STATIC_OVERRIDES = catalogue.CATALOGUE_DIR / 'static'
@@ -78,7 +78,7 @@ def build(source: CourseTree, language: str, po: polib.POFile | None, allow_inco
     found = catalogue.translations(po)
     result = Build(language, dict(source))
     errors = []
-    for document in documents(source, language):
+    for document in iter_documents(source, language):
         changed = False
         for slot in document.slots:
             entry = found.get(slot.key)

@@ -322,9 +322,10 @@ class Document:
 
 
 class XmlDocument(Document):
-    def __init__(self, path, data):
+    def __init__(self, path, data, root=None):
+        """``root``: the file already parsed (``units.walk`` parses each file once)."""
         super().__init__(path)
-        self.root = parse_xml(data, path)
+        self.root = parse_xml(data, path) if root is None else root
 
     def bytes(self):
         return xml_bytes(self.root)
