@@ -72,10 +72,13 @@ def language_transcript(name: str, language: str) -> str:
     return f'{stem}-{language}{suffix}'
 
 
-def build(source: CourseTree, language: str, po: polib.POFile | None, allow_incomplete: bool = False,
+def build(source: CourseTree, language: str, po: polib.POFile | dict | None, allow_incomplete: bool = False,
           static_dir: Path | None = None) -> Build:
-    """The course in ``language`` (a new tree; ``source`` is not changed)."""
-    found = catalogue.translations(po)
+    """The course in ``language`` (a new tree; ``source`` is not changed).
+
+    ``po``: the language's catalogue, or what ``catalogue.read_translations`` read of it.
+    """
+    found = po if isinstance(po, dict) else catalogue.translations(po)
     result = Build(language, dict(source))
     errors = []
     for document in iter_documents(source, language):

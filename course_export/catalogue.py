@@ -9,7 +9,9 @@ become obsolete (``#~``) so no translation is lost.
 """
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,12 +43,56 @@ def template(units: list[Unit]) -> polib.POFile:
                   'Written by "magix i18n extract"; do not edit. msgctxt = <block type>/<url_name>@<field>.')
     pot.metadata = dict(HEADER)
     for unit in units:
-        comment = unit.comment
-        if unit.markup:
-            comment += '. Keep the inline markup (tags and links) around the words it marks.'
-        pot.append(polib.POEntry(msgctxt=unit.key, msgid=unit.source, msgstr='', comment=comment,
+        pot.append(polib.POEntry(msgctxt=unit.key, msgid=unit.source, msgstr='', comment=translator_note(unit),
                                  occurrences=[(unit.path, '')]))
     return pot
+
+
+def translator_note(unit: Unit) -> str:
+    if unit.markup:
+        return unit.comment + '. Keep the inline markup (tags and links) around the words it marks.'
+    return unit.comment
+
+
+def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
+    """``save(template(units), path)`` written unit by unit, so a large course is never held whole.
+
+    Returns the path, the number of units and of English words. Entries are written as polib
+    writes them with ``wrapwidth=0`` (the header is polib's own; a test holds the two equal).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + '.partial')
+    count = total_words = 0
+    try:
+        with open(partial, 'w', encoding='utf-8') as output:
+            output.write(str(template([])))
+            for unit in units:
+                output.write(_template_entry(unit))
+                count += 1
+                total_words += words(unit.source)
+        os.replace(partial, path)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return path, count, total_words
+
+
+def _template_entry(unit: Unit) -> str:
+    """One template entry, preceded by the blank line that separates entries (polib's layout)."""
+    note = translator_note(unit)
+    lines = [''] + (['#. ' + line for line in note.split('\n')] if note else [])
+    lines.append('#: ' + unit.path)
+    lines += _po_field('msgctxt', unit.key) + _po_field('msgid', unit.source)
+    lines.append('msgstr ""\n')
+    return '\n'.join(lines)
+
+
+def _po_field(name: str, text: str) -> list[str]:
+    """A quoted PO field; text with line breaks starts with "" and continues one line per line."""
+    lines = text.splitlines(True)
+    lines = [''] + lines if len(lines) > 1 else [text]
+    return [f'{name} "{polib.escape(lines[0])}"'] + [f'"{polib.escape(line)}"' for line in lines[1:]]
 
 
 def save(catalogue: polib.POFile, path: Path) -> Path:
@@ -55,6 +101,24 @@ def save(catalogue: polib.POFile, path: Path) -> Path:
     catalogue.wrapwidth = 0
     catalogue.save(str(path))
     return path
+
+
+def read_translations(path: Path) -> dict[str, 'Translation']:
+    """What ``translations(load(path))`` returns, read with Babel's PO reader (several times faster).
+
+    The build only needs key, English, translation and fuzziness of the live entries.
+    """
+    from babel.messages.pofile import PoFileError, read_po
+    try:
+        with open(path, 'rb') as handle:
+            read = read_po(handle, abort_invalid=True)
+    except (OSError, ValueError, PoFileError) as error:
+        raise ValueError(f'{path} is not a readable gettext catalogue: {error}') from None
+    found = {}
+    for message in read:
+        if message.context and message.id and not message.pluralizable:
+            found[message.context] = Translation(message.id, message.string or '', message.fuzzy)
+    return found
 
 
 def load(path: Path) -> polib.POFile:

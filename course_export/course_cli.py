@@ -58,7 +58,7 @@ def do_build(args) -> int:
     status = 0
     for language in args.lang:
         path = args.catalogues / f'{language}.po'
-        po = catalogue.load(path) if path.exists() else None
+        po = catalogue.read_translations(path) if path.exists() else None
         if po is None and language != SOURCE_LANGUAGE:
             print(f'warning: {path} does not exist; every text is missing.')
         try:
