@@ -192,7 +192,7 @@ def fill(po: polib.POFile, texts: dict[str, str]) -> int:
 
 
 def words(text: str) -> int:
-    return len(WORD.findall(TAG.sub(' ', text)))
+    return len(WORD.findall(TAG.sub(' ', text) if '<' in text else text))
 
 
 @dataclass

@@ -30,7 +30,9 @@ WHITESPACE = re.compile(f'[{SPACES}]+')
 
 def normalise(text: str) -> str:
     """Collapse whitespace runs: the form of every ``msgid``."""
-    return WHITESPACE.sub(' ', text).strip(SPACES)
+    if '  ' in text or '\n' in text or '\t' in text or '\r' in text or '\f' in text or '\v' in text:
+        text = WHITESPACE.sub(' ', text)
+    return text.strip(SPACES)
 
 
 @dataclass(frozen=True)
