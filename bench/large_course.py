@@ -11,6 +11,7 @@ Run: ``python -m bench.large_course OUTPUT_FOLDER [--sections 10 --subsections 1
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import shutil
@@ -92,11 +93,16 @@ def scenario_xml(index: int) -> str:
 def pathway_xml(problem_names: list[str], scenario_names: list[str]) -> str:
     """The shipped pathway for this course, each micro-credential requiring more problems of it."""
     text = PATHWAY.read_text(encoding='utf-8').replace(SHIPPED_COURSE, f'{ORG}+{COURSE}+{RUN}')
-    shipped = iter(range(len(scenario_names)))
-    text = re.sub(r'type@(magix_scenario|problem)\+block@[a-z0-9-]+',
-                  lambda m: f'type@{m.group(1)}+block@' + (scenario_names if m.group(1) == 'magix_scenario'
-                                                             else problem_names[::-1])[next(shipped)], text)
-    names = iter(problem_names)
+    shipped, used = itertools.count(), set()
+
+    def ours(match):  # the shipped requirements name the demo course's blocks: name this course's instead
+        names = scenario_names if match.group(1) == 'magix_scenario' else problem_names[::-1]
+        name = names[next(shipped) % len(names)]
+        used.add(name)
+        return f'type@{match.group(1)}+block@{name}'
+
+    text = re.sub(r'type@(magix_scenario|problem)\+block@[a-z0-9-]+', ours, text)
+    names = iter([name for name in problem_names if name not in used])
 
     def more(match):
         extra = ''.join(
