@@ -8,6 +8,7 @@ around it (leading and trailing whitespace, excluded children such as a choice's
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from lxml import etree
@@ -161,14 +162,21 @@ class MarkupSlot(Slot):
         self.children = new_children
 
 
+_PARSERS = threading.local()
+
+
 def wrap(text: str) -> etree._Element:
     """A translation parsed as markup inside one wrapper element (raises ``XMLSyntaxError``)."""
-    return etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'),
-                            xml_safety.safe_parser())
+    parser = getattr(_PARSERS, 'parser', None)
+    if parser is None:  # one hardened parser per thread (making one costs more than a short parse)
+        parser = _PARSERS.parser = xml_safety.safe_parser()
+    return etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'), parser)
 
 
 def looks_like_markup(text: str) -> bool:
     """Whether a text holds elements ("a <b>c</b>"); "a < b" or "R&D" are plain text."""
+    if '<' not in text:
+        return False
     try:
         wrapper = wrap(text)
     except etree.XMLSyntaxError:
