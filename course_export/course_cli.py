@@ -70,7 +70,7 @@ def do_build(args) -> int:
             print(f'error: {error}')
             status = 1
             continue
-        findings = [finding for finding in check_tree(result.tree) if finding.level == ERROR]
+        findings = [finding for finding in check_tree(result.tree, parsed=result.parsed()) if finding.level == ERROR]
         for finding in findings:
             print(finding)
         if findings:
