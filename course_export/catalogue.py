@@ -119,6 +119,10 @@ def read_translations(path: Path) -> dict[str, 'Translation']:
         return translations(load(path))
 
 
+def _unescape(text: str) -> str:
+    return polib.unescape(text) if '\\' in text else text
+
+
 def _read_live_entries(lines) -> dict[str, 'Translation']:
     found = {}
     entry: dict = {}
@@ -146,7 +150,7 @@ def _read_live_entries(lines) -> dict[str, 'Translation']:
         if line.startswith('"'):
             if field is None or not line.endswith('"') or len(line) < 2:
                 raise ValueError(line)
-            entry[field] += polib.unescape(line[1:-1])
+            entry[field] += _unescape(line[1:-1])
             continue
         keyword, _, value = line.partition(' ')
         if not (value.startswith('"') and value.endswith('"') and len(value) >= 2):
@@ -162,7 +166,7 @@ def _read_live_entries(lines) -> dict[str, 'Translation']:
         elif keyword not in ('msgctxt', 'msgid', 'msgid_plural', 'msgstr'):
             raise ValueError(line)
         field = keyword
-        entry[field] = polib.unescape(value[1:-1])
+        entry[field] = _unescape(value[1:-1])
     finish()
     return found
 
