@@ -36,12 +36,19 @@ def test_extract_grows_with_the_course_and_nothing_else(tmp_path):
     assert per_section > 0 and len({unit.key for unit in double}) == len(double)
 
 
-def test_check_extract_and_build_the_generated_course(tmp_path, capsys):
+def test_check_extract_and_build_the_generated_course(tmp_path, capsys, monkeypatch):
     course = large_course.write(tmp_path / 'course', SMALL)
     tree = read_folder(course)
     archive = write_archive(tree, tmp_path / 'course.tar.gz')
     findings = check_archive(archive)
     assert [str(finding) for finding in findings if finding.level == ERROR] == []
+    assert magix.main(['course', 'check', str(archive), '--max-files', '10']) == 1
+    assert 'raise the limit with --max-files' in capsys.readouterr().out
+    monkeypatch.setenv('MAGIX_COURSE_MAX_FILES', '10')
+    assert magix.main(['course', 'check', str(archive)]) == 1
+    assert magix.main(['course', 'check', str(archive), '--max-files', '100000']) == 0
+    monkeypatch.delenv('MAGIX_COURSE_MAX_FILES')
+    capsys.readouterr()
 
     catalogues = tmp_path / 'catalogues'
     source = ['--source', str(course), '--catalogues', str(catalogues)]
