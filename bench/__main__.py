@@ -1,4 +1,12 @@
-"""``make bench``: the scenario block side by side with its peer, open-craft's branching-xblock.
+"""``make bench``: one table, ours against the peer (or the floor) and the ratio, measured in one run.
+
+Sections (each measured with operations interleaved, after warm-up, medians; see ``timing``):
+course tools on a generated 10,111-block course vs olxcleaner (``course_tools``), id_token
+validation vs PyJWT (``id_token``), credential progress vs one query (``credentials``), and the
+scenario block vs branching-xblock (below). ``python -m bench.lti_launch`` times a whole LTI
+launch on its own. ``--quick`` runs everything small, for development.
+
+The scenario block side by side with its peer, open-craft's branching-xblock.
 
 What the issue asks of us is that pages and handler answers stay the size of one step however
 large the scenario: the browser never receives options not chosen or steps not reached. The
@@ -7,7 +15,7 @@ to the browser on every page and every answer. Both blocks get the same syntheti
 (N steps, 3 options each, the same texts) on the same XBlock runtime; the table gives bytes
 sent to the browser and the median time of one learner action, and our/peer ratios.
 
-Run: ``make bench`` (or ``.venv/bin/python -m bench [--steps 10 100 1000] [--repeat 25]``).
+Run: ``make bench`` (or ``.venv/bin/python -m bench [--quick] [--only course id_token credentials scenario]``).
 """
 from __future__ import annotations
 
@@ -15,6 +23,7 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import time
 
 os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lti_tools.demo.settings')
@@ -125,30 +134,63 @@ def _peer_scope_ids(runtime):
     return ScopeIds('learner-1', 'branching_xblock', definition, runtime.id_manager.create_usage(definition))
 
 
+def scenario_rows(steps, repeat) -> list:
+    from .timing import Row
+    rows = []
+    for count in steps:
+        row = measure(count, repeat)
+        rows.append(Row(f'scenario decision via the handler, {count} steps', row['time_ours'] * 1000,
+                        row['time_peer'] * 1000, 'ms', 'branching-xblock 0.3.3 select_choice', '<= 0.5'))
+        rows.append(Row(f'  page bytes, {count} steps', row['page_ours'], row['page_peer'], 'bytes',
+                        'branching-xblock 0.3.3 student_view', ''))
+    return rows
+
+
+SECTIONS = ('course', 'id_token', 'credentials', 'scenario')
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog='python -m bench', description=__doc__.splitlines()[0])
     parser.add_argument('--steps', type=int, nargs='+', default=[10, 100, 1000])
-    parser.add_argument('--repeat', type=int, default=25)
+    parser.add_argument('--repeat', type=int, default=25, help='scenario decisions per size')
+    parser.add_argument('--rounds', type=int, default=3, help='runs of each course tool')
+    parser.add_argument('--only', nargs='+', choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument('--quick', action='store_true', help='small course, few repetitions (development)')
     args = parser.parse_args(argv)
-    import django
-    django.setup()
-    try:
-        import branching_xblock  # noqa: F401
-    except ImportError:
-        print('The peer is not installed: run `make bench` (it installs the `bench` extra).')
-        return 1
-    header = (f'{"steps":>6} | {"page bytes ours":>15} {"peer":>10} {"ratio":>7} | {"answer bytes ours":>17} '
-              f'{"peer":>10} {"ratio":>7} | {"choice ms ours":>14} {"peer":>8} {"ratio":>6}')
-    print(header)
-    print('-' * len(header))
-    for count in args.steps:
-        row = measure(count, args.repeat)
-        print(f'{row["steps"]:>6} | {row["page_ours"]:>15,} {row["page_peer"]:>10,} '
-              f'{row["page_ours"] / row["page_peer"]:>7.3f} | {row["answer_ours"]:>17,} {row["answer_peer"]:>10,} '
-              f'{row["answer_ours"] / row["answer_peer"]:>7.3f} | {row["time_ours"] * 1000:>14.2f} '
-              f'{row["time_peer"] * 1000:>8.2f} {row["time_ours"] / row["time_peer"]:>6.2f}')
-    print('ratio = ours / peer (lower is better). Same machine, same runtime, same run; '
-          f'times are medians of {args.repeat} choices.')
+    import platform
+    from datetime import datetime, timezone
+
+    from .timing import print_table
+    rows = []
+    # First, while this process is small: children's peak memory counts their parent's (Linux).
+    if 'course' in args.only:
+        from . import course_tools, large_course
+        shape = large_course.Shape(sections=1) if args.quick else large_course.Shape()
+        rows += course_tools.measure(1 if args.quick else args.rounds, shape)
+    if 'id_token' in args.only:
+        from . import id_token
+        rows += id_token.measure(200 if args.quick else 2000)
+    if 'credentials' in args.only:
+        from . import credentials
+        from .django_setup import fresh_database
+        fresh_database()
+        rows += credentials.measure(30 if args.quick else 300)
+    if 'scenario' in args.only:
+        import django
+        from .django_setup import fresh_database
+        fresh_database()
+        django.setup()
+        try:
+            import branching_xblock  # noqa: F401
+        except ImportError:
+            print('The scenario peer is not installed: run `make bench` (it installs the `bench` extra).')
+        else:
+            rows += scenario_rows([10] if args.quick else args.steps, 5 if args.quick else args.repeat)
+    print_table(rows, f'python -m bench {" ".join(argv if argv is not None else sys.argv[1:])}'.strip()
+                + f' | {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {platform.node()} | '
+                f'{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs | Python {platform.python_version()}')
+    print('ratio = ours / peer or floor (lower is better); medians of interleaved runs in this one process '
+          '(course tools: fresh processes, interleaved rounds).')
     return 0
 
 

@@ -6,18 +6,56 @@ archives past a file-count or size limit (counted on what is actually decompress
 gzip bomb stops at the limit). Every XML file is then parsed with the hardened parser, which
 refuses DTDs, and so external entities and entity-expansion bombs. Each refusal is an
 ``ArchiveError`` with a message a course team can act on.
+
+The limits (``Limits``) are sized for real Studio exports: a 10,000-block course is about
+15,000 entries, and big programmes with their images and PDFs reach a few hundred MB. They
+can be set per run (``magix course check --max-files/--max-mb/--max-file-mb``) or per
+deployment (``MAGIX_COURSE_MAX_FILES``, ``MAGIX_COURSE_MAX_MB``, ``MAGIX_COURSE_MAX_FILE_MB``).
 """
 from __future__ import annotations
 
+import os
 import tarfile
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+import io
+import zlib
+from pathlib import Path
+
+from .olx import CourseError, CourseTree, ParsedXml, parse_fragment
+
+MB = 1024 * 1024
+MAX_FILES = 100_000
+MAX_TOTAL_BYTES = 2048 * MB
+MAX_FILE_BYTES = 200 * MB
+LIMIT_VARIABLES = {'max_files': ('MAGIX_COURSE_MAX_FILES', 1),
+                   'max_total_bytes': ('MAGIX_COURSE_MAX_MB', MB),
+                   'max_file_bytes': ('MAGIX_COURSE_MAX_FILE_MB', MB)}
 
 
-from .olx import CourseError, CourseTree, parse_fragment, parse_xml
+@dataclass(frozen=True)
+class Limits:
+    """How much of an archive we read: entries (files and folders), MB unpacked, MB per file."""
+    max_files: int = MAX_FILES
+    max_total_bytes: int = MAX_TOTAL_BYTES
+    max_file_bytes: int = MAX_FILE_BYTES
 
-MAX_FILES = 5000
-MAX_TOTAL_BYTES = 200 * 1024 * 1024
-MAX_FILE_BYTES = 50 * 1024 * 1024
+    @classmethod
+    def from_environment(cls, environ=None, **given) -> 'Limits':
+        """Defaults, overridden by the ``MAGIX_COURSE_MAX_*`` variables, overridden by ``given`` (not None)."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for name, (variable, unit) in LIMIT_VARIABLES.items():
+            raw = environ.get(variable, '').strip()
+            if raw:
+                try:
+                    values[name] = int(raw) * unit
+                except ValueError:
+                    raise CourseError(f'{variable}={raw!r} is not a whole number.') from None
+        values.update({name: value for name, value in given.items() if value is not None})
+        limits = cls(**values)
+        if min(limits.max_files, limits.max_total_bytes, limits.max_file_bytes) <= 0:
+            raise CourseError('Archive limits must be positive.')
+        return limits
 
 
 class ArchiveError(CourseError):
@@ -30,7 +68,7 @@ def safe_member_path(name: str) -> tuple[str, ...]:
         raise ArchiveError(f'"{name}" is an absolute path; archive members must stay inside the course folder.')
     if '\\' in name or '\x00' in name:
         raise ArchiveError(f'"{name}" contains a backslash or NUL character.')
-    parts = tuple(part for part in PurePosixPath(name).parts if part not in ('', '.'))
+    parts = tuple(part for part in name.split('/') if part not in ('', '.'))  # as PurePosixPath.parts
     if '..' in parts:
         raise ArchiveError(f'"{name}" climbs out of the course folder with "..".')
     if not parts:
@@ -38,16 +76,52 @@ def safe_member_path(name: str) -> tuple[str, ...]:
     return parts
 
 
-def read_archive(path: Path, max_files: int = MAX_FILES, max_total_bytes: int = MAX_TOTAL_BYTES,
-                 max_file_bytes: int = MAX_FILE_BYTES) -> CourseTree:
+def gunzip(path: Path, limits: Limits) -> bytes | None:
+    """The tar inside a gzip file, decompressed in memory up to what the limits allow; None if not gzip.
+
+    Reading members from memory is several times faster than through ``tarfile``'s gzip stream;
+    the bound (the limits plus tar's own headers and padding) stops a gzip bomb early.
+    """
+    bound = limits.max_total_bytes + (limits.max_files + 20) * 1024
+    with open(path, 'rb') as handle:
+        if handle.read(2) != b'\x1f\x8b':
+            return None
+        handle.seek(0)
+        chunks, size, pending = [], 0, b''
+        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        while True:
+            pending = pending or handle.read(1024 * 1024)
+            if not pending:
+                break
+            chunks.append(decompressor.decompress(pending, bound + 1 - size))
+            size += len(chunks[-1])
+            if size > bound:
+                raise ArchiveError(f'The archive unpacks to more than {limits.max_total_bytes // MB} MB; refusing '
+                                   'to read it (raise the limit with --max-mb or MAGIX_COURSE_MAX_MB).')
+            pending = decompressor.unconsumed_tail
+            if decompressor.eof:  # a gzip file may hold several members, one after the other
+                pending = decompressor.unused_data + pending + handle.read()
+                if not pending.strip(b'\0'):
+                    break
+                decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        if not decompressor.eof:
+            raise ArchiveError(f'{path.name} is cut short (the gzip stream does not end).')
+    return b''.join(chunks)
+
+
+def read_archive(path: Path, limits: Limits | None = None, parsed: ParsedXml | None = None) -> CourseTree:
     """The course inside a ``.tar.gz`` export: ``{path inside the course folder: bytes}``.
 
     The archive holds one top folder (Studio names it ``course``) with ``course.xml`` in it.
+    ``parsed``, when given, keeps the XML roots parsed on the way (the checks reuse them).
     """
+    limits = limits or Limits()
+    max_files, max_total_bytes, max_file_bytes = limits.max_files, limits.max_total_bytes, limits.max_file_bytes
     path = Path(path)
     try:
-        archive = tarfile.open(path, mode='r:*')
-    except (tarfile.TarError, OSError, EOFError) as error:
+        raw = gunzip(path, limits)
+        archive = tarfile.open(fileobj=io.BytesIO(raw), mode='r:') if raw is not None else tarfile.open(path, 'r:*')
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise ArchiveError(f'{path.name} is not a readable .tar.gz archive: {error}') from None
     files: dict[tuple[str, ...], bytes] = {}
     total = count = 0
@@ -56,7 +130,8 @@ def read_archive(path: Path, max_files: int = MAX_FILES, max_total_bytes: int = 
             for member in archive:
                 count += 1
                 if count > max_files:
-                    raise ArchiveError(f'The archive holds more than {max_files} entries; refusing to read it.')
+                    raise ArchiveError(f'The archive holds more than {max_files:,} entries; refusing to read it '
+                                       '(raise the limit with --max-files or MAGIX_COURSE_MAX_FILES).')
                 parts = safe_member_path(member.name)
                 if member.issym() or member.islnk():
                     raise ArchiveError(f'"{member.name}" is a link (to "{member.linkname}"); '
@@ -68,13 +143,17 @@ def read_archive(path: Path, max_files: int = MAX_FILES, max_total_bytes: int = 
                 if not member.isfile():
                     raise ArchiveError(f'"{member.name}" is not a regular file.')
                 if member.size > max_file_bytes:
-                    raise ArchiveError(f'"{member.name}" is larger than {max_file_bytes // (1024 * 1024)} MB.')
+                    raise ArchiveError(f'"{member.name}" is larger than {max_file_bytes // MB} MB '
+                                       '(raise the limit with --max-file-mb or MAGIX_COURSE_MAX_FILE_MB).')
                 total += member.size
                 if total > max_total_bytes:
-                    raise ArchiveError(f'The archive unpacks to more than {max_total_bytes // (1024 * 1024)} MB; '
-                                       'refusing to read it.')
-                handle = archive.extractfile(member)
-                data = handle.read(member.size + 1) if handle else b''
+                    raise ArchiveError(f'The archive unpacks to more than {max_total_bytes // MB} MB; refusing '
+                                       'to read it (raise the limit with --max-mb or MAGIX_COURSE_MAX_MB).')
+                if raw is not None and not member.issparse():  # the file's bytes, straight from the tar
+                    data = raw[member.offset_data:member.offset_data + member.size]
+                else:
+                    handle = archive.extractfile(member)
+                    data = handle.read(member.size + 1) if handle else b''
                 if len(data) != member.size:
                     raise ArchiveError(f'"{member.name}" does not have the size its header says.')
                 if parts in files:
@@ -91,17 +170,20 @@ def read_archive(path: Path, max_files: int = MAX_FILES, max_total_bytes: int = 
     tree = {'/'.join(parts[1:]): data for parts, data in sorted(files.items())}
     if 'course.xml' not in tree:
         raise ArchiveError(f'The top folder "{tops.pop()}/" has no course.xml.')
-    check_markup(tree)
+    if parsed is None:
+        parsed = ParsedXml(tree)
+    parsed.tree = tree
+    check_markup(tree, parsed)
     return tree
 
 
-def check_markup(tree: CourseTree) -> None:
+def check_markup(tree: CourseTree, parsed: ParsedXml) -> None:
     """Parse every XML and HTML file with the hardened parser (refuses DTDs, entities, bombs)."""
     for name, data in tree.items():
         if name.startswith('static/'):
             continue
         if name.endswith('.xml'):
-            parse_xml(data, name)
+            parsed[name]  # noqa: B018 - parsed once here, kept for the checks
         elif name.endswith('.html'):
             parse_fragment(data, name)
 

@@ -23,9 +23,9 @@ import polib
 from lxml import etree
 
 from . import catalogue
-from .olx import CourseError, CourseTree, course_run, json_bytes, load_json, parse_xml, xml_bytes
-from .slots import SjsonDocument, SrtDocument
-from .units import SOURCE_LANGUAGE, documents, video_transcripts
+from .olx import CourseError, CourseTree, ParsedXml, course_run, json_bytes, load_json, parse_xml, xml_bytes
+from .slots import SjsonDocument, SrtDocument, XmlDocument
+from .units import SOURCE_LANGUAGE, iter_documents, video_transcripts
 
 MISSING, FUZZY, OUTDATED = 'missing', 'fuzzy', 'outdated'
 STATIC_OVERRIDES = catalogue.CATALOGUE_DIR / 'static'
@@ -47,6 +47,14 @@ class Build:
     fallbacks: list[Fallback] = field(default_factory=list)
     transcripts: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
+    # path -> (parsed root, the bytes it is the tree of): the check reuses what the build parsed.
+    roots: dict = field(default_factory=dict, repr=False)
+
+    def parsed(self) -> ParsedXml:
+        """The built tree's XML, with the roots the build already holds for files still as it left them."""
+        parsed = ParsedXml(self.tree)
+        parsed.update({path: root for path, (root, data) in self.roots.items() if self.tree.get(path) is data})
+        return parsed
 
 
 class IncompleteTranslation(CourseError):
@@ -72,13 +80,16 @@ def language_transcript(name: str, language: str) -> str:
     return f'{stem}-{language}{suffix}'
 
 
-def build(source: CourseTree, language: str, po: polib.POFile | None, allow_incomplete: bool = False,
+def build(source: CourseTree, language: str, po: polib.POFile | dict | None, allow_incomplete: bool = False,
           static_dir: Path | None = None) -> Build:
-    """The course in ``language`` (a new tree; ``source`` is not changed)."""
-    found = catalogue.translations(po)
+    """The course in ``language`` (a new tree; ``source`` is not changed).
+
+    ``po``: the language's catalogue, or what ``catalogue.read_translations`` read of it.
+    """
+    found = po if isinstance(po, dict) else catalogue.translations(po)
     result = Build(language, dict(source))
     errors = []
-    for document in documents(source, language):
+    for document in iter_documents(source, language):
         changed = False
         for slot in document.slots:
             entry = found.get(slot.key)
@@ -96,6 +107,8 @@ def build(source: CourseTree, language: str, po: polib.POFile | None, allow_inco
             changed = True
             result.translated += 1
         if not changed:
+            if isinstance(document, XmlDocument):
+                result.roots[document.path] = (document.root, result.tree[document.path])
             continue
         if isinstance(document, (SrtDocument, SjsonDocument)):
             target = 'static/' + language_transcript(document.path[len('static/'):], language)
@@ -103,6 +116,8 @@ def build(source: CourseTree, language: str, po: polib.POFile | None, allow_inco
             result.transcripts.append(target)
         else:
             result.tree[document.path] = document.bytes()
+            if isinstance(document, XmlDocument):
+                result.roots[document.path] = (document.root, result.tree[document.path])
     if errors:
         raise CourseError('Some translations cannot be used:\n' + '\n'.join(f'  {error}' for error in errors))
     if language != SOURCE_LANGUAGE:

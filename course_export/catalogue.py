@@ -9,7 +9,9 @@ become obsolete (``#~``) so no translation is lost.
 """
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,12 +43,56 @@ def template(units: list[Unit]) -> polib.POFile:
                   'Written by "magix i18n extract"; do not edit. msgctxt = <block type>/<url_name>@<field>.')
     pot.metadata = dict(HEADER)
     for unit in units:
-        comment = unit.comment
-        if unit.markup:
-            comment += '. Keep the inline markup (tags and links) around the words it marks.'
-        pot.append(polib.POEntry(msgctxt=unit.key, msgid=unit.source, msgstr='', comment=comment,
+        pot.append(polib.POEntry(msgctxt=unit.key, msgid=unit.source, msgstr='', comment=translator_note(unit),
                                  occurrences=[(unit.path, '')]))
     return pot
+
+
+def translator_note(unit: Unit) -> str:
+    if unit.markup:
+        return unit.comment + '. Keep the inline markup (tags and links) around the words it marks.'
+    return unit.comment
+
+
+def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
+    """``save(template(units), path)`` written unit by unit, so a large course is never held whole.
+
+    Returns the path, the number of units and of English words. Entries are written as polib
+    writes them with ``wrapwidth=0`` (the header is polib's own; a test holds the two equal).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + '.partial')
+    count = total_words = 0
+    try:
+        with open(partial, 'w', encoding='utf-8') as output:
+            output.write(str(template([])))
+            for unit in units:
+                output.write(_template_entry(unit))
+                count += 1
+                total_words += words(unit.source)
+        os.replace(partial, path)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return path, count, total_words
+
+
+def _template_entry(unit: Unit) -> str:
+    """One template entry, preceded by the blank line that separates entries (polib's layout)."""
+    note = translator_note(unit)
+    lines = [''] + (['#. ' + line for line in note.split('\n')] if note else [])
+    lines.append('#: ' + unit.path)
+    lines += _po_field('msgctxt', unit.key) + _po_field('msgid', unit.source)
+    lines.append('msgstr ""\n')
+    return '\n'.join(lines)
+
+
+def _po_field(name: str, text: str) -> list[str]:
+    """A quoted PO field; text with line breaks starts with "" and continues one line per line."""
+    lines = text.splitlines(True)
+    lines = [''] + lines if len(lines) > 1 else [text]
+    return [f'{name} "{polib.escape(lines[0])}"'] + [f'"{polib.escape(line)}"' for line in lines[1:]]
 
 
 def save(catalogue: polib.POFile, path: Path) -> Path:
@@ -55,6 +101,74 @@ def save(catalogue: polib.POFile, path: Path) -> Path:
     catalogue.wrapwidth = 0
     catalogue.save(str(path))
     return path
+
+
+def read_translations(path: Path) -> dict[str, 'Translation']:
+    """What ``translations(load(path))`` returns, read in one pass over the lines (several times faster).
+
+    The build needs only key, English, translation and fuzziness of the live entries:
+    obsolete (``#~``) and previous (``#|``) lines and notes are skipped (plural forms too); strings
+    are unescaped by polib. A file this reader cannot follow is read by polib instead.
+    """
+    try:
+        with open(path, encoding='utf-8') as handle:
+            return _read_live_entries(handle)
+    except OSError as error:
+        raise ValueError(f'{path} is not a readable gettext catalogue: {error}') from None
+    except (ValueError, UnicodeDecodeError):
+        return translations(load(path))
+
+
+def _unescape(text: str) -> str:
+    return polib.unescape(text) if '\\' in text else text
+
+
+def _read_live_entries(lines) -> dict[str, 'Translation']:
+    found = {}
+    entry: dict = {}
+    field = None
+
+    def finish():
+        if entry.get('msgctxt') and entry.get('msgid') is not None:
+            found[entry['msgctxt']] = Translation(entry['msgid'], entry.get('msgstr', ''), entry.get('fuzzy', False))
+
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith('#'):
+            if line.startswith('#~'):  # an obsolete entry (with the flags just read): not for the build
+                if field is not None:
+                    finish()
+                entry, field = {}, None
+            elif line.startswith('#,'):
+                if field is not None:
+                    finish()
+                    entry, field = {}, None
+                entry['fuzzy'] = 'fuzzy' in (flag.strip() for flag in line[2:].split(','))
+            continue
+        if line.startswith('"'):
+            if field is None or not line.endswith('"') or len(line) < 2:
+                raise ValueError(line)
+            entry[field] += _unescape(line[1:-1])
+            continue
+        keyword, _, value = line.partition(' ')
+        if not (value.startswith('"') and value.endswith('"') and len(value) >= 2):
+            raise ValueError(line)
+        if keyword in ('msgctxt', 'msgid') and field in ('msgstr', 'msgstr_plural'):
+            finish()
+            entry = {}
+        elif keyword == 'msgctxt' and field is not None:  # a new entry without a msgstr before it
+            finish()
+            entry = {}
+        if keyword.startswith('msgstr['):
+            keyword = 'msgstr_plural'
+        elif keyword not in ('msgctxt', 'msgid', 'msgid_plural', 'msgstr'):
+            raise ValueError(line)
+        field = keyword
+        entry[field] = _unescape(value[1:-1])
+    finish()
+    return found
 
 
 def load(path: Path) -> polib.POFile:
@@ -128,7 +242,7 @@ def fill(po: polib.POFile, texts: dict[str, str]) -> int:
 
 
 def words(text: str) -> int:
-    return len(WORD.findall(TAG.sub(' ', text)))
+    return len(WORD.findall(TAG.sub(' ', text) if '<' in text else text))
 
 
 @dataclass

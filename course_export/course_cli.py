@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import catalogue
+from .archive import LIMIT_VARIABLES, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, MB, Limits
 from .build import STATIC_OVERRIDES, IncompleteTranslation, build
 from .check import ERROR, check_archive, check_tree
 from .cli_options import add_source_arguments, fail, source_tree
@@ -27,6 +28,15 @@ def add_arguments(parser) -> None:
     sub.add_argument('archive', type=Path)
     sub.add_argument('--allow-xblock', action='append', default=[], metavar='TAG',
                      help='another XBlock tag the course may use')
+    sub.add_argument('--max-files', type=int, metavar='N',
+                     help=f'most entries (files and folders) read from the archive (default {MAX_FILES:,}, '
+                          f'or ${LIMIT_VARIABLES["max_files"][0]})')
+    sub.add_argument('--max-mb', type=int, metavar='MB',
+                     help=f'most MB unpacked (default {MAX_TOTAL_BYTES // MB:,}, '
+                          f'or ${LIMIT_VARIABLES["max_total_bytes"][0]})')
+    sub.add_argument('--max-file-mb', type=int, metavar='MB',
+                     help=f'most MB for one file (default {MAX_FILE_BYTES // MB:,}, '
+                          f'or ${LIMIT_VARIABLES["max_file_bytes"][0]})')
 
 
 def run(args) -> int:
@@ -48,7 +58,7 @@ def do_build(args) -> int:
     status = 0
     for language in args.lang:
         path = args.catalogues / f'{language}.po'
-        po = catalogue.load(path) if path.exists() else None
+        po = catalogue.read_translations(path) if path.exists() else None
         if po is None and language != SOURCE_LANGUAGE:
             print(f'warning: {path} does not exist; every text is missing.')
         try:
@@ -60,7 +70,7 @@ def do_build(args) -> int:
             print(f'error: {error}')
             status = 1
             continue
-        findings = [finding for finding in check_tree(result.tree) if finding.level == ERROR]
+        findings = [finding for finding in check_tree(result.tree, parsed=result.parsed()) if finding.level == ERROR]
         for finding in findings:
             print(finding)
         if findings:
@@ -77,8 +87,16 @@ def do_build(args) -> int:
     return status
 
 
+def limits(args) -> Limits:
+    """The archive limits: the options, else the environment, else the defaults."""
+    return Limits.from_environment(
+        max_files=args.max_files,
+        max_total_bytes=None if args.max_mb is None else args.max_mb * MB,
+        max_file_bytes=None if args.max_file_mb is None else args.max_file_mb * MB)
+
+
 def do_check(args) -> int:
-    findings = check_archive(args.archive, args.allow_xblock)
+    findings = check_archive(args.archive, args.allow_xblock, limits(args))
     for finding in findings:
         print(finding)
     errors = sum(1 for finding in findings if finding.level == ERROR)

@@ -7,7 +7,7 @@ from pathlib import Path
 from . import catalogue, qa, tmx, xliff
 from .cli_options import add_catalogue_argument, add_source_arguments, fail, source_tree
 from .olx import CourseError
-from .units import extract, source_translations
+from .units import iter_units, source_translations
 
 
 def add_arguments(parser) -> None:
@@ -66,10 +66,8 @@ def load_template(args):
 
 
 def do_extract(args) -> int:
-    units = extract(source_tree(args, strict=False))
-    path = catalogue.save(catalogue.template(units), template_path(args))
-    words = sum(catalogue.words(unit.source) for unit in units)
-    print(f'{path}: {len(units)} units, {words} words')
+    path, units, words = catalogue.write_template(iter_units(source_tree(args, strict=False)), template_path(args))
+    print(f'{path}: {units} units, {words} words')
     return 0
 
 

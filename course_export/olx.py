@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import tarfile
 from collections import OrderedDict
@@ -48,12 +49,17 @@ def read_folder(folder: Path) -> CourseTree:
     if not (folder / 'course.xml').is_file():
         raise CourseError(f'{folder} is not a course folder: course.xml is missing.')
     tree = {}
-    for path in sorted(folder.rglob('*')):
-        if path.is_symlink():
-            raise CourseError(f'{path.relative_to(folder)} is a symbolic link; course folders may not contain links.')
-        if path.is_file():
-            tree[path.relative_to(folder).as_posix()] = path.read_bytes()
-    return tree
+    for dirname, folders, files in os.walk(folder):
+        relative = os.path.relpath(dirname, folder).replace(os.sep, '/')
+        prefix = '' if relative == '.' else relative + '/'
+        for name in folders + files:
+            full = os.path.join(dirname, name)
+            if os.path.islink(full):
+                raise CourseError(f'{prefix}{name} is a symbolic link; course folders may not contain links.')
+            if name in files and os.path.isfile(full):
+                with open(full, 'rb') as handle:
+                    tree[prefix + name] = handle.read()
+    return dict(sorted(tree.items()))
 
 
 def content_files(folder: Path) -> dict[str, Path]:
@@ -71,7 +77,7 @@ def pointer_targets(tree: CourseTree, tag: str) -> list[str]:
     """The ``url_name``s of the ``<tag url_name=.../>`` pointers found in the verticals."""
     names = []
     for path in sorted(tree):
-        if path.startswith('vertical/') and path.endswith('.xml'):
+        if path.startswith('vertical/') and path.endswith('.xml') and tag.encode() in tree[path]:
             for element in parse_xml(tree[path], path).iter(tag):
                 if element.get('url_name'):
                     names.append(element.get('url_name'))
@@ -123,6 +129,21 @@ def parse_xml(data: bytes, path: str) -> etree._Element:
         return xml_safety.parse_untrusted_xml(data)
     except xml_safety.UnsafeXML as error:
         raise CourseError(f'{path}: {unsafe_xml_message(error)}') from None
+
+
+class ParsedXml(dict):
+    """The XML files of a tree, each parsed once on first use (``parsed[path]``), for checks that share them.
+
+    The roots are read, never changed: a build writes into its own parsed documents.
+    """
+
+    def __init__(self, tree: CourseTree):
+        super().__init__()
+        self.tree = tree
+
+    def __missing__(self, path: str) -> etree._Element:
+        root = self[path] = parse_xml(self.tree[path], path)
+        return root
 
 
 def unsafe_xml_message(error: xml_safety.UnsafeXML) -> str:

@@ -8,6 +8,7 @@ around it (leading and trailing whitespace, excluded children such as a choice's
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from lxml import etree
@@ -30,7 +31,9 @@ WHITESPACE = re.compile(f'[{SPACES}]+')
 
 def normalise(text: str) -> str:
     """Collapse whitespace runs: the form of every ``msgid``."""
-    return WHITESPACE.sub(' ', text).strip(SPACES)
+    if '  ' in text or '\n' in text or '\t' in text or '\r' in text or '\f' in text or '\v' in text:
+        text = WHITESPACE.sub(' ', text)
+    return text.strip(SPACES)
 
 
 @dataclass(frozen=True)
@@ -159,14 +162,21 @@ class MarkupSlot(Slot):
         self.children = new_children
 
 
+_PARSERS = threading.local()
+
+
 def wrap(text: str) -> etree._Element:
     """A translation parsed as markup inside one wrapper element (raises ``XMLSyntaxError``)."""
-    return etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'),
-                            xml_safety.safe_parser())
+    parser = getattr(_PARSERS, 'parser', None)
+    if parser is None:  # one hardened parser per thread (making one costs more than a short parse)
+        parser = _PARSERS.parser = xml_safety.safe_parser()
+    return etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'), parser)
 
 
 def looks_like_markup(text: str) -> bool:
     """Whether a text holds elements ("a <b>c</b>"); "a < b" or "R&D" are plain text."""
+    if '<' not in text:
+        return False
     try:
         wrapper = wrap(text)
     except etree.XMLSyntaxError:
@@ -322,9 +332,10 @@ class Document:
 
 
 class XmlDocument(Document):
-    def __init__(self, path, data):
+    def __init__(self, path, data, root=None):
+        """``root``: the file already parsed (``units.walk`` parses each file once)."""
         super().__init__(path)
-        self.root = parse_xml(data, path)
+        self.root = parse_xml(data, path) if root is None else root
 
     def bytes(self):
         return xml_bytes(self.root)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Iterator
 
 from .olx import CREDENTIAL_TAG, SCENARIO_TAG, CourseError, CourseTree, course_run, parse_xml
 from .slots import (BLOCK_TAGS, AttributeSlot, CueSlot, Document, FragmentDocument, JsonDocument, JsonKeySlot,
@@ -269,41 +270,55 @@ def source_transcripts(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> dic
     return found
 
 
-def outline(tree: CourseTree) -> tuple[list[str], dict[str, str]]:
-    """The course's files in reading order (course outline first) and where each sits in the outline.
+def walk(tree: CourseTree):
+    """``(path, parsed root or None, place)`` for every file, in reading order; outline XML parsed once.
 
-    Catalogues then read like the course, and each entry can say "In: Module 1 › The case".
+    The course outline comes first (depth first from ``course.xml``), then the files it does not
+    reach (about, info and policies first). ``place`` says where a file sits ("Module 1 › The
+    case"; '' outside the outline). A consumer may change a root it receives: what the walk
+    follows from it was read before it was handed over.
     """
-    order, places = [], {}
     seen = set()
 
     def visit(path, trail):
         if path in seen or path not in tree:
             return
         seen.add(path)
-        order.append(path)
-        if trail:
-            places[path] = ' › '.join(trail)
-        if not path.endswith('.xml'):
-            return
-        root = parse_xml(tree[path], path)
-        inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
-            root.tag in ('chapter', 'sequential', 'vertical') else trail
-        if root.tag == 'html' and root.get('filename'):
-            visit(f'html/{root.get("filename")}.html', trail)
-        if root.tag == 'video':
-            for source in video_transcripts(root).values():
-                visit(f'static/{source}', trail)
-        for element in root.iter():
-            if element is not root and isinstance(element.tag, str) and element.get('url_name'):
-                visit(f'{element.tag}/{element.get("url_name")}.xml', inner)
+        root = parse_xml(tree[path], path) if path.endswith('.xml') else None
+        following = []
+        if root is not None:
+            inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
+                root.tag in ('chapter', 'sequential', 'vertical') else trail
+            if root.tag == 'html' and root.get('filename'):
+                following.append((f'html/{root.get("filename")}.html', trail))
+            if root.tag == 'video':
+                following += [(f'static/{source}', trail) for source in video_transcripts(root).values()]
+            following += [(f'{element.tag}/{element.get("url_name")}.xml', inner) for element in root.iter()
+                          if element is not root and isinstance(element.tag, str) and element.get('url_name')]
+        yield path, root, ' › '.join(trail)
+        for child, child_trail in following:
+            yield from visit(child, child_trail)
 
     run, _ = course_run(tree)
-    visit('course.xml', [])
-    visit(f'course/{run}.xml', [])
+    yield from visit('course.xml', [])
+    yield from visit(f'course/{run}.xml', [])
     rest = sorted(path for path in tree if path not in seen)
     first = [p for p in rest if p.startswith(('about/', 'info/', 'policies/'))]
-    return order + first + [p for p in rest if p not in first], places
+    for path in first + [p for p in rest if p not in first]:
+        yield path, None, ''  # parsed by whoever needs it (a static .xml file need not be OLX)
+
+
+def outline(tree: CourseTree) -> tuple[list[str], dict[str, str]]:
+    """The course's files in reading order (course outline first) and where each sits in the outline.
+
+    Catalogues then read like the course, and each entry can say "In: Module 1 › The case".
+    """
+    order, places = [], {}
+    for path, _, place in walk(tree):
+        order.append(path)
+        if place:
+            places[path] = place
+    return order, places
 
 
 # Folders of course-level HTML pages: key prefix and translator note.
@@ -312,7 +327,12 @@ COURSE_PAGES = {'about': ('about', 'Course about page'), 'info': ('info', 'Cours
 
 
 def documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> list[Document]:
-    """Every course file that holds translatable text, parsed, with its slots, in reading order.
+    """Every course file that holds translatable text, parsed, with its slots, in reading order."""
+    return list(iter_documents(tree, language))
+
+
+def iter_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> Iterator[Document]:
+    """``documents``, one at a time: each file is parsed once and can be dropped once used.
 
     ``language`` is the language translations will be written in (where a format keeps languages
     side by side, as credential pathways do).
@@ -320,9 +340,7 @@ def documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> list[Documen
     run, _ = course_run(tree)
     bodies = html_files(tree)
     transcripts = source_transcripts(tree)
-    found = []
-    order, places = outline(tree)
-    for path in order:
+    for path, root, place in walk(tree):
         data = tree[path]
         parts = path.split('/')
         stem = parts[-1].rsplit('.', 1)[0]
@@ -353,7 +371,7 @@ def documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> list[Documen
                 document.add(CueSlot(cue, f'transcript/{parts[-1]}@cue[{index}]', path,
                                      f'Subtitle {cue["timing"]} of video {transcripts[path]}'))
         elif len(parts) == 2 and path.endswith('.xml') and parts[0] not in ('static', 'policies'):
-            document = XmlDocument(path, data)
+            document = XmlDocument(path, data, root)
             key = block_key(parts[0], stem)
             if parts[0] == 'problem':
                 problem_slots(document, document.root, key)
@@ -368,11 +386,10 @@ def documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> list[Documen
             else:
                 structure_slots(document, document.root, key)
         if document is not None and document.slots:
-            if path in places:
+            if place:
                 for slot in document.slots:
-                    slot.comment = f'{slot.comment}. In: {places[path]}' if slot.comment else f'In: {places[path]}'
-            found.append(document)
-    return found
+                    slot.comment = f'{slot.comment}. In: {place}' if slot.comment else f'In: {place}'
+            yield document
 
 
 def policy_slots(document, base):
@@ -397,16 +414,20 @@ def policy_slots(document, base):
 
 def extract(tree: CourseTree) -> list[Unit]:
     """Every translatable unit of a course, in reading order; keys are unique."""
-    units, seen = [], {}
-    for document in documents(tree):
+    return list(iter_units(tree))
+
+
+def iter_units(tree: CourseTree) -> Iterator[Unit]:
+    """``extract``, one unit at a time (only the keys seen so far are kept, to refuse duplicates)."""
+    seen = {}
+    for document in iter_documents(tree):
         for slot in document.slots:
             unit = slot.unit
             if unit.key in seen:
                 raise CourseError(f'Two texts have the key {unit.key} ({seen[unit.key]} and {unit.path}); '
                                   'give the blocks or scenario nodes distinct ids.')
             seen[unit.key] = unit.path
-            units.append(unit)
-    return units
+            yield unit
 
 
 def source_translations(tree: CourseTree, language: str) -> dict[str, str]:
@@ -416,7 +437,7 @@ def source_translations(tree: CourseTree, language: str) -> dict[str, str]:
     several languages is not translated twice.
     """
     found = {}
-    for document in documents(tree, language):
+    for document in iter_documents(tree, language):
         for slot in document.slots:
             if slot.variant():
                 found[slot.key] = slot.variant()

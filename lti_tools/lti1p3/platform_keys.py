@@ -3,6 +3,10 @@
 The cache is any object with ``get(key)`` and ``set(key, value, timeout)`` (Django's cache
 fits), so several workers share what one fetched. A refetch for an unknown ``kid`` happens at
 most once per ``min_refetch_seconds`` per URL, so forged tokens cannot make us hammer a platform.
+
+A key is parsed (JWK to an RSA public key object) once per process and key set fetch: parsed
+keys are kept by URL and ``kid`` for as long as the cached key set they came from is the
+current one (same ``fetched_at``), so a refetch after a rotation is picked up at once.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from .errors import InvalidLaunch, PlatformUnavailable
 
 DEFAULT_TTL = 3600
 FETCH_TIMEOUT = 10
+# url -> (fetched_at of the key set, {kid: parsed key}); only keys found in a fetched set get in.
+_PARSED: dict[str, tuple[float, dict]] = {}
 
 
 class PlatformKeys:
@@ -45,12 +51,25 @@ class PlatformKeys:
     def key_for(self, url: str, kid: str):
         """The public key with this ``kid``, as a PyJWT key object."""
         entry = self.cache.get(self._cache_key(url)) or self.fetch(url)
-        found = _find(entry['keys'], kid)
+        found = _parsed(url, entry, kid)
         if found is None and time.time() - entry['fetched_at'] >= self.min_refetch_seconds:
-            found = _find(self.fetch(url)['keys'], kid)
+            found = _parsed(url, self.fetch(url), kid)
         if found is None:
             raise InvalidLaunch(f'no key with kid {kid!r} in the platform key set {url}')
         return found
+
+
+def _parsed(url: str, entry: dict, kid: str):
+    """The parsed key ``kid`` of this key set entry, parsing it only the first time."""
+    known = _PARSED.get(url)
+    if known is None or known[0] != entry['fetched_at']:
+        known = _PARSED[url] = (entry['fetched_at'], {})
+    key = known[1].get(kid)
+    if key is None:
+        key = _find(entry['keys'], kid)
+        if key is not None:
+            known[1][kid] = key
+    return key
 
 
 def _find(keys: list, kid: str):

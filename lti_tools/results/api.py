@@ -55,8 +55,9 @@ def record_result(user_key, usage_key, *, earned=None, possible=None, completion
 
 
 def _query(keys: Iterable[str]) -> tuple[Q, list[str]]:
+    index = getattr(keys, 'key_index', None)  # a pathway's ResultKeys: its keys are parsed once per pathway
     keys = list(dict.fromkeys(map(str, keys)))
-    courses = [key for key in keys if is_course_key(key)]
+    courses = sorted(index.courses) if index is not None else [key for key in keys if is_course_key(key)]
     return Q(usage_key__in=keys) | Q(course_key__in=courses), keys
 
 

@@ -23,10 +23,11 @@ class HostCompletionService:
     def get_completions(self, candidates):
         """``{candidate: completion}`` for the given usage keys; 0.0 when nothing is recorded."""
         candidates = list(candidates)
+        strings = [str(key) for key in candidates]  # once each: writing an opaque key is not free
         found = dict(LearnerResult.objects.filter(
-            user_key=self._user_key, course_key=self._context_key, usage_key__in=[str(key) for key in candidates],
+            user_key=self._user_key, course_key=self._context_key, usage_key__in=strings,
             completion__isnull=False).values_list('usage_key', 'completion'))
-        return {candidate: found.get(str(candidate), 0.0) for candidate in candidates}
+        return {candidate: found.get(string, 0.0) for candidate, string in zip(candidates, strings)}
 
     def submit_completion(self, block_key, completion):
         from .api import record_result

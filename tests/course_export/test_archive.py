@@ -6,7 +6,7 @@ import tarfile
 
 import pytest
 
-from course_export.archive import ArchiveError, extract_to_folder, read_archive
+from course_export.archive import MB, ArchiveError, Limits, extract_to_folder, read_archive
 from course_export.olx import CourseError
 
 COURSE_XML = b'<course url_name="2026" org="MAGIX" course="T1"/>\n'
@@ -69,14 +69,30 @@ def test_too_many_files_and_too_many_bytes_are_refused(tmp_path):
     members = [('course/course.xml', COURSE_XML)] + [(f'course/static/{n}.txt', b'x') for n in range(20)]
     path = make_archive(tmp_path / 'many.tar.gz', members)
     with pytest.raises(ArchiveError, match='more than 10 entries'):
-        read_archive(path, max_files=10)
+        read_archive(path, Limits(max_files=10))
     bomb = make_archive(tmp_path / 'bomb.tar.gz', [('course/course.xml', COURSE_XML),
                                                     ('course/static/zeros', b'\0' * 2_000_000)])
     assert bomb.stat().st_size < 50_000  # compresses well: the limit counts unpacked bytes
     with pytest.raises(ArchiveError, match='unpacks to more than 1 MB'):
-        read_archive(bomb, max_total_bytes=1024 * 1024, max_file_bytes=10 * 1024 * 1024)
+        read_archive(bomb, Limits(max_total_bytes=1024 * 1024, max_file_bytes=10 * 1024 * 1024))
     with pytest.raises(ArchiveError, match='larger than 1 MB'):
-        read_archive(bomb, max_file_bytes=1024 * 1024)
+        read_archive(bomb, Limits(max_file_bytes=1024 * 1024))
+
+
+def test_limits_scale_with_real_courses_and_are_settable(tmp_path):
+    # A 10,000-block Studio export is about 15,000 entries: the defaults read it.
+    assert Limits().max_files >= 50_000 and Limits().max_total_bytes >= 1024 * MB
+    limits = Limits.from_environment({'MAGIX_COURSE_MAX_FILES': '30', 'MAGIX_COURSE_MAX_MB': '5'},
+                                     max_file_bytes=2 * MB)
+    assert limits == Limits(max_files=30, max_total_bytes=5 * MB, max_file_bytes=2 * MB)
+    assert Limits.from_environment({'MAGIX_COURSE_MAX_FILES': '30'}, max_files=40).max_files == 40
+    with pytest.raises(CourseError, match='MAGIX_COURSE_MAX_FILES'):
+        Limits.from_environment({'MAGIX_COURSE_MAX_FILES': 'many'})
+    members = [('course/course.xml', COURSE_XML)] + [(f'course/static/{n}.txt', b'x') for n in range(40)]
+    path = make_archive(tmp_path / 'many.tar.gz', members)
+    with pytest.raises(ArchiveError, match='--max-files or MAGIX_COURSE_MAX_FILES'):
+        read_archive(path, Limits.from_environment({'MAGIX_COURSE_MAX_FILES': '30'}))
+    assert len(read_archive(path, Limits.from_environment({'MAGIX_COURSE_MAX_FILES': '60'}))) == 41
 
 
 XXE = b'''<?xml version="1.0"?>

@@ -208,3 +208,30 @@ def test_writing_the_english_back_as_its_own_translation_changes_no_byte(course_
     for path in set(course_tree) - set(ours):
         if path.endswith('.xml'):
             assert result.tree[path] == xml_bytes(parse_xml(course_tree[path], path)), path
+
+
+def test_olxcleaner_reads_the_checked_course_from_memory(course_tree, tmp_path, monkeypatch):
+    """No temporary folder: olxcleaner's loaders are answered from the tree (a missing file is missing)."""
+    import tempfile
+
+    import olxcleaner
+
+    def no_temporary_folders(*args, **kwargs):
+        raise AssertionError('the check wrote the course to a temporary folder')
+
+    monkeypatch.setattr(tempfile, 'TemporaryDirectory', no_temporary_folders)
+    monkeypatch.setattr(tempfile, 'mkdtemp', no_temporary_folders)
+    assert check_tree(course_tree) == []
+    broken = dict(course_tree)
+    missing = next(path for path in broken if path.startswith('problem/'))
+    del broken[missing]
+    findings = check_tree(broken)
+    assert any(finding.checker == 'olxcleaner' and 'FileDoesNotExist' in finding.message
+               and missing in finding.message for finding in findings), [str(f) for f in findings]
+    # Outside a check, olxcleaner reads folders from disk as before.
+    folder = tmp_path / 'course'
+    for path, data in course_tree.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    _, errors, _ = olxcleaner.validate(str(folder), steps=7, allowed_xblocks=set(olx.OUR_XBLOCKS))
+    assert not [error for error in errors.errors if error.level == 'ERROR']

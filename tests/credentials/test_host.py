@@ -259,3 +259,19 @@ def test_issuer_key_given_as_pem_text_as_the_tutor_plugin_sets_it(demo_pages, se
     report = verification.verify_text(response.content.decode(), load_verification_keys(key_file))
     assert report.ok, report.problems
     assert not demo_pages['key_file'].exists()  # no demo key was made
+
+
+def test_progress_parses_no_key_once_the_pathway_is_read(monkeypatch, django_assert_num_queries):
+    """Keys are parsed when the pathway XML is read (pathways are cached), never per computation."""
+    from opaque_keys.edx.keys import CourseKey
+    pathway = large_pathway(200)
+    calls = []
+    for key_class in (UsageKey, CourseKey):
+        original = key_class.from_string
+        monkeypatch.setattr(key_class, 'from_string',
+                            classmethod(lambda cls, text, original=original: calls.append(text) or original(text)))
+    source = CompletionServiceSource(HostCompletionService('alice', COURSE), COURSE, HostResultsSource('alice'))
+    for _ in range(2):
+        with django_assert_num_queries(2):
+            compute_progress(pathway, source)
+    assert calls == []

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey, UsageKey
+
 BLOCK, COURSE, CREDENTIAL = 'block', 'course', 'credential'
 PARTICIPATION_FORMS = ('online', 'onsite', 'blended')
 
@@ -68,6 +71,50 @@ class Requirement:
     completion: float | None = None
     label: Text = Text()
     line: int | None = None
+    # The opaque key parsed from ``key`` when the XML was read (None: parsed on first use).
+    parsed: object = field(default=None, compare=False, repr=False)
+
+
+class KeyIndex:
+    """The block and course keys of a pathway, each parsed once, and which belong to which course.
+
+    Built once per ``Pathway`` (pathways are cached per XML text), so computing a learner's
+    progress parses no key: results sources ask it which keys are course keys and which blocks
+    are in the current course.
+    """
+
+    def __init__(self, requirements):
+        self.parsed: dict[str, object] = {}
+        for requirement in requirements:
+            if requirement.key not in self.parsed:
+                self.parsed[requirement.key] = requirement.parsed or parse_key(requirement.kind, requirement.key)
+        self.courses = frozenset(key for key, parsed in self.parsed.items() if isinstance(parsed, CourseKey))
+        self._in_course: dict[str, dict] = {}
+
+    def usages_in(self, course_key: str) -> dict:
+        """``{key string: UsageKey}`` of the block keys in ``course_key`` (computed once per course)."""
+        found = self._in_course.get(course_key)
+        if found is None:
+            found = self._in_course[course_key] = {
+                key: parsed for key, parsed in self.parsed.items()
+                if isinstance(parsed, UsageKey) and str(parsed.course_key) == course_key}
+        return found
+
+
+def parse_key(kind: str, key: str):
+    """The usage or course key object of a requirement; None when it is not one."""
+    try:
+        return (UsageKey if kind == BLOCK else CourseKey).from_string(key)
+    except InvalidKeyError:
+        return None
+
+
+class ResultKeys(list):
+    """The keys a pathway reads (a list of strings), with the pathway's ``KeyIndex`` for sources that use it."""
+
+    def __init__(self, keys, key_index: KeyIndex):
+        super().__init__(keys)
+        self.key_index = key_index
 
 
 @dataclass(frozen=True)
@@ -122,6 +169,7 @@ class Pathway:
     default_language: str = 'en'
     _credentials: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _organisations: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         def walk(credentials):
@@ -158,14 +206,15 @@ class Pathway:
         org_id = self.programme.issued_by or next(iter(self.programme.awarded_by), '')
         return self._organisations.get(org_id)
 
-    def result_keys(self) -> list[str]:
-        """Every block and course key the pathway reads, once, in document order."""
-        keys: dict[str, None] = {}
-        for credential in self.credentials:
-            for requirement in credential.requirements:
-                if requirement.kind != CREDENTIAL:
-                    keys.setdefault(requirement.key)
-        return list(keys)
+    def result_keys(self) -> ResultKeys:
+        """Every block and course key the pathway reads, once, in document order (computed once)."""
+        if 'result_keys' not in self._memo:
+            requirements = [requirement for credential in self.credentials
+                            for requirement in credential.requirements if requirement.kind != CREDENTIAL]
+            index = KeyIndex(requirements)
+            self._memo['result_keys'] = (list(index.parsed), index)
+        keys, index = self._memo['result_keys']
+        return ResultKeys(keys, index)
 
     def own_ects(self, credential: MicroCredential) -> Decimal:
         """Workload of a credential beyond the micro-credentials stacked inside it."""

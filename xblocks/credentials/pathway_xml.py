@@ -238,9 +238,10 @@ class _Reader:
         attribute, key_class, kind = (('usage', UsageKey, BLOCK) if element.tag == 'block'
                                       else ('key', CourseKey, COURSE))
         raw = (element.get(attribute) or '').strip()
-        key = raw
+        key, parsed = raw, None
         try:
-            key = str(key_class.from_string(raw))
+            parsed = key_class.from_string(raw)
+            key = str(parsed)
         except InvalidKeyError:
             self.problem(N_('Micro-credential "{id}": "{key}" is not a valid {kind} key.'), element, credential_id,
                          id=credential_id, key=raw, kind=kind)
@@ -250,7 +251,7 @@ class _Reader:
             labels[self.language(label)] = plain_text(label)
         return Requirement(kind=kind, key=key, min_score=self.fraction(element, 'min-score', credential_id),
                            completion=self.fraction(element, 'completion', credential_id),
-                           label=Text.of(labels), line=element.sourceline)
+                           label=Text.of(labels), line=element.sourceline, parsed=parsed)
 
     def outcomes(self, element, credential_id):
         """Learning outcomes: one ``<learning-outcomes xml:lang>`` list per language, paired by position."""

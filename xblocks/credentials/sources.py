@@ -16,7 +16,14 @@ from .progress import Result, ResultsSource
 
 
 def usage_keys_in_course(keys: Sequence[str], course_key: str) -> dict[str, UsageKey]:
-    """``{key string: UsageKey}`` for the keys that are blocks of ``course_key``."""
+    """``{key string: UsageKey}`` for the keys that are blocks of ``course_key``.
+
+    A pathway's ``ResultKeys`` know it already (each key parsed once per pathway); other
+    sequences of strings are parsed here.
+    """
+    index = getattr(keys, 'key_index', None)
+    if index is not None:
+        return index.usages_in(course_key)
     found = {}
     for key in keys:
         try:
@@ -39,7 +46,13 @@ class CompletionServiceSource:
         local = usage_keys_in_course(keys, self.course_key)
         if local and self.completion_service.completion_tracking_enabled():
             completions = self.completion_service.get_completions(list(local.values()))
-            by_string = {str(key): value for key, value in completions.items()}
+            # The service answers with the key objects it was given (matched by identity: hashing an
+            # opaque key costs more than the lookup), or with equal keys of its own (matched as strings).
+            given = {id(usage): key for key, usage in local.items()}
+            by_string = {}
+            for block, value in completions.items():
+                key = given.get(id(block))
+                by_string[key if key is not None else str(block)] = value
             for key in local:
                 previous = found.get(key, Result())
                 found[key] = Result(previous.earned, previous.possible, by_string.get(key, previous.completion))

@@ -152,8 +152,8 @@ def _credential_problems(pathway: Pathway, credential: MicroCredential, org_ids:
                    'course completion is not recorded, so nobody could meet it.'), requirement.line,
                 key=requirement.key)
         if requirement.kind == BLOCK and requirement.min_score is not None:
-            try:
-                block_type = UsageKey.from_string(requirement.key).block_type
+            try:  # parsed when the pathway was read; a pathway built in code is parsed here
+                block_type = (requirement.parsed or UsageKey.from_string(requirement.key)).block_type
             except Exception:  # noqa: BLE001  (already reported by the reader)
                 continue
             if block_type in UNSCORED_BLOCK_TYPES:

@@ -1,0 +1,111 @@
+"""The course tools on the generated 10,111-block course, against olxcleaner ``validate(steps=7)``.
+
+Each tool runs as a fresh process (time and peak memory, ``ru_maxrss`` of that child), and the
+rounds interleave olxcleaner and our three commands, so load on the machine hits all alike.
+Linux counts in a child's peak the memory of the process it was started from, so this module
+stays light (no lxml, polib or Django): the course is prepared in a child of its own.
+``check`` reads the course's ``.tar.gz``; olxcleaner reads the same course as a folder;
+``extract`` and ``build`` read the folder. The French catalogue translates every unit (the
+heaviest build). Run: ``python -m bench.course_tools [--rounds 3] [--sections 10]``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import large_course
+from .timing import Row, print_table
+
+OLXCLEANER = ('import olxcleaner, sys; olxcleaner.validate(sys.argv[1], steps=7, '
+              'allowed_xblocks={"magix_scenario", "magix_credential_progress"})')
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Seconds and peak MB of one command in a child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) not in (0,):
+        raise RuntimeError(f'{" ".join(command)} failed: {process.stderr.read().decode()[-2000:]}')
+    process.stderr.close()
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def paths_in(folder: Path) -> dict[str, Path]:
+    return {'course': folder / 'course', 'archive': folder / 'course.tar.gz', 'catalogues': folder / 'catalogues',
+            'output': folder / 'built'}
+
+
+def prepare(folder: Path, shape: large_course.Shape) -> None:
+    """The course folder, its archive and a French catalogue translating every unit."""
+    import polib
+
+    from course_export import catalogue
+    from course_export.olx import read_folder, write_archive
+    from course_export.units import iter_units
+    paths = paths_in(folder)
+    course = large_course.write(paths['course'], shape)
+    write_archive(read_folder(course), paths['archive'])
+    catalogues = paths['catalogues']
+    catalogue.write_template(iter_units(read_folder(course)), catalogues / catalogue.TEMPLATE_NAME)
+    po = catalogue.new_catalogue('fr')
+    for unit in iter_units(read_folder(course)):
+        po.append(polib.POEntry(msgctxt=unit.key, msgid=unit.source, msgstr=f'[fr] {unit.source}'))
+    catalogue.save(po, catalogues / 'fr.po')
+
+
+def measure(rounds: int, shape: large_course.Shape = large_course.Shape()) -> list[Row]:
+    python = sys.executable
+    with tempfile.TemporaryDirectory(prefix='magix-bench-course-') as temporary:
+        subprocess.run([python, '-m', 'bench.course_tools', '--prepare', temporary, '--sections',
+                        str(shape.sections)], check=True)
+        paths = paths_in(Path(temporary))
+        source = ['--source', str(paths['course'])]
+        commands = {
+            'olxcleaner': [python, '-c', OLXCLEANER, str(paths['course'])],
+            'check': [python, '-m', 'magix', 'course', 'check', str(paths['archive'])],
+            'extract': [python, '-m', 'magix', 'i18n', 'extract', *source,
+                        '--catalogues', str(Path(temporary) / 'extracted')],
+            'build': [python, '-m', 'magix', 'course', 'build', '--lang', 'fr', *source,
+                      '--catalogues', str(paths['catalogues']), '--output', str(paths['output'] / 'fr.tar.gz')],
+        }
+        samples = {name: [] for name in commands}
+        for _ in range(rounds):
+            for name, command in commands.items():
+                samples[name].append(run(command))
+    seconds = {name: statistics.median(s for s, _ in values) for name, values in samples.items()}
+    memory = {name: statistics.median(m for _, m in values) for name, values in samples.items()}
+    peer = f'olxcleaner validate(steps=7), {shape.blocks:,} blocks'
+    return [
+        Row(f'magix course check, {shape.blocks:,} blocks', seconds['check'], seconds['olxcleaner'], 's', peer,
+            '<= 1.5'),
+        Row('magix i18n extract, same course', seconds['extract'], seconds['olxcleaner'], 's', peer, '<= 1.0'),
+        Row('  its peak memory', memory['extract'], memory['olxcleaner'], 'MB', peer, '<= 1.5'),
+        Row('magix course build --lang fr, same course', seconds['build'], seconds['olxcleaner'], 's', peer,
+            '<= 2.0'),
+        Row('  its peak memory', memory['build'], memory['olxcleaner'], 'MB', peer, '<= 1.5'),
+    ]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog='python -m bench.course_tools', description=__doc__.splitlines()[0])
+    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--sections', type=int, default=large_course.Shape.sections)
+    parser.add_argument('--prepare', type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.prepare:
+        prepare(args.prepare, large_course.Shape(sections=args.sections))
+        return 0
+    print_table(measure(args.rounds, large_course.Shape(sections=args.sections)))
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""Credential progress over 200 requirements on our host, against the floor: one query of the keys.
+
+The widget's path on our host: the learner's results in one query, completion of the current
+course's blocks through the ``completion`` service (one more query), then the computation.
+The floor is the single query alone (``LearnerResult`` rows of the learner for those keys).
+Run: ``python -m bench.credentials [--repeat 200]`` (a fresh SQLite database in a temporary folder).
+"""
+from __future__ import annotations
+
+import argparse
+
+from .timing import Row, interleaved, print_table
+
+COURSE = 'course-v1:MAGIX+AIGOV101+2026'
+OTHER_COURSE = 'course-v1:MAGIX+AIGOV201+2026'
+
+
+def block_key(block_type: str, name: str, course: str = COURSE) -> str:
+    return f'block-v1:{course[len("course-v1:"):]}+type@{block_type}+block@{name}'
+
+
+def pathway_xml(requirements: int) -> str:
+    blocks = '\n'.join(f'<block usage="{block_key("problem", f"check-{index}")}" min-score="0.5"/>'
+                       f'<block usage="{block_key("magix_scenario", f"case-{index}")}"/>'
+                       for index in range(requirements // 2))
+    return f"""
+<pathway id="large">
+  <organisations><organisation id="uni" country="LU"><name>Uni</name></organisation></organisations>
+  <programme id="p" ects="2" eqf="7" awarded-by="uni" participation="online">
+    <title>Large</title><assessment>Quiz</assessment><quality-assurance>QA</quality-assurance>
+    <micro-credential id="big" ects="1"><title>Big</title>
+      <learning-outcomes><outcome>Many things.</outcome></learning-outcomes>
+      <requirements>{blocks}</requirements>
+    </micro-credential>
+    <micro-credential id="course" ects="1"><title>Course</title>
+      <learning-outcomes><outcome>A course.</outcome></learning-outcomes>
+      <requirements><course key="{OTHER_COURSE}" min-score="0.5"/></requirements>
+    </micro-credential>
+  </programme>
+</pathway>"""
+
+
+def measure(repeat: int, requirements: int = 200) -> list[Row]:
+    """Needs Django set up with a migrated database (``bench.__main__`` does it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lti_tools.results import record_result
+    from lti_tools.results.api import FIELDS, HostResultsSource
+    from lti_tools.results.models import LearnerResult
+    from lti_tools.results.services import HostCompletionService
+    from xblocks.credentials.loading import load_pathway
+    from xblocks.credentials.progress import compute_progress
+    from xblocks.credentials.sources import CompletionServiceSource
+
+    pathway, problems = load_pathway(pathway_xml(requirements))
+    assert pathway is not None and not problems, problems
+    for index in range(requirements // 2):
+        record_result('alice', block_key('problem', f'check-{index}'), earned=1, possible=1)
+        record_result('alice', block_key('magix_scenario', f'case-{index}'), completion=1.0)
+    record_result('alice', block_key('problem', 'p', OTHER_COURSE), earned=1, possible=1)
+    keys = list(pathway.result_keys())
+
+    def ours():
+        source = CompletionServiceSource(HostCompletionService('alice', COURSE), COURSE, HostResultsSource('alice'))
+        return compute_progress(pathway, source)
+
+    def floor():
+        return list(LearnerResult.objects.filter(user_key='alice', usage_key__in=keys).values_list(*FIELDS))
+
+    with CaptureQueriesContext(connection) as queries:
+        progress = ours()
+    assert progress.earned, 'the learner has earned the programme'
+    times = interleaved({'ours': ours, 'floor': floor}, repeat)
+    return [Row(f'credential progress, {requirements} requirements', times['ours'] * 1000,
+                times['floor'] * 1000, 'ms', 'one query of the keys', '<= 2 ms'),
+            Row('  SQL queries for it', len(queries.captured_queries), 1, 'count', 'one query', '<= 2')]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog='python -m bench.credentials', description=__doc__.splitlines()[0])
+    parser.add_argument('--repeat', type=int, default=200)
+    args = parser.parse_args(argv)
+    from .django_setup import fresh_database
+    fresh_database()
+    print_table(measure(args.repeat))
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())
