@@ -12,7 +12,7 @@ def fresh_database() -> str:
         return folder
     folder = tempfile.mkdtemp(prefix='magix-bench-')
     os.environ.setdefault('MAGIX_DEBUG', 'false')  # as in production: no query log kept in memory
-    os.environ.update(DJANGO_SETTINGS_MODULE=os.environ.get('DJANGO_SETTINGS_MODULE', 'lti_tools.settings'),
+    os.environ.update(DJANGO_SETTINGS_MODULE=os.environ.get('DJANGO_SETTINGS_MODULE', 'lti_tools.demo.settings'),
                       MAGIX_VAR_DIR=folder, MAGIX_BENCH_READY='1')
     from lti_tools.serve import prepare_database, setup_django
     setup_django()

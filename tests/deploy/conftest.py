@@ -23,16 +23,6 @@ MARIADB_CLIENT = shutil.which('mariadb') or shutil.which('mysql')
 ROOT_PASSWORD = 'magix-test-root'
 
 
-def has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:  # its parent package is missing
-        return False
-
-
-SERVICE_MISSING = 'lti_tools.service is not on this branch yet (the LTI service host is being built in parallel)'
-
-
 def tutor_command() -> str:
     found = Path(sys.executable).parent / 'tutor'
     if not found.exists():

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SERVICE_MISSING, free_port, has_module, make_tutor_root
+from .conftest import free_port, make_tutor_root
 
 REPO = Path(__file__).resolve().parents[2]
 LTI_HOST = 'lti.learn.example.org'
 
-pytestmark = pytest.mark.skipif(not has_module('lti_tools.service'), reason=SERVICE_MISSING)
 
 
 @pytest.fixture(scope='module')
