@@ -5,7 +5,6 @@ MariaDB is Debian's server (mariadb-server), started on 127.0.0.1 in a temporary
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import socket
