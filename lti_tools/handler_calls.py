@@ -7,6 +7,7 @@ or a handler the caller may not use is a 4xx JSON ``{"error": ...}``, never a 50
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
+from django.http.request import RawPostDataException
 from django.http import JsonResponse
 from django.utils.translation import gettext
 from xblock.django.request import django_to_webob_request, webob_to_django_response
@@ -34,6 +35,8 @@ def call_handler(runtime, usage_id: str, handler_name: str, request, suffix: str
         request.body  # noqa: B018  (Django refuses a body above DATA_UPLOAD_MAX_MEMORY_SIZE here)
     except RequestDataTooBig:
         return refusal(413, TOO_LARGE)
+    except RawPostDataException:
+        pass  # a form body Django has already parsed (the CSRF check read it), within the same limits
     webob_request = django_to_webob_request(request)
     for _segment in range(pop_path):
         webob_request.path_info_pop()

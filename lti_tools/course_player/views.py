@@ -24,12 +24,12 @@ from django.views.decorators.http import require_POST
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import UsageKey
 from web_fragments.fragment import Fragment
-from xblock.django.request import django_to_webob_request, webob_to_django_response
-from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
+from xblock.exceptions import NoSuchUsage
 
 from course_export.olx import CourseError, parse_xml
 from course_export.slots import parse_srt
 from course_export.units import video_transcripts
+from lti_tools.handler_calls import call_handler
 from lti_tools.results import api as results
 
 from . import course
@@ -199,7 +199,11 @@ def video_stand_in(edition, ref) -> dict:
 
 
 def handler(request, usage_id, handler_name, suffix=''):
-    """An XBlock handler call for the session's learner, on a block of the course outline."""
+    """An XBlock handler call for the session's learner, on a block of the course outline.
+
+    Like the other hosts' handler views it goes through ``call_handler``: one locked transaction
+    per call, and JSON 4xx answers for anything unusable (unknown handler, body too large...).
+    """
     edition = current_edition(request)
     try:
         usage = UsageKey.from_string(usage_id)
@@ -209,17 +213,12 @@ def handler(request, usage_id, handler_name, suffix=''):
         raise Http404
     runtime = CourseRuntime(edition, learner_of(request), is_staff(request))
     try:
-        block = runtime.get_block(usage)
+        runtime.get_block(usage)
     except NoSuchUsage as error:
         raise Http404 from error
     except ContentProblem as error:
         return JsonResponse({'error': str(error)}, status=400)
-    webob_request = django_to_webob_request(request)
-    try:
-        response = runtime.handle(block, handler_name, webob_request, suffix)
-    except NoSuchHandlerError as error:
-        raise Http404 from error
-    return webob_to_django_response(response)
+    return call_handler(runtime, usage, handler_name, request, suffix or '')
 
 
 def resource(request, block_type, uri):

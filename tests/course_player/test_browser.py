@@ -5,24 +5,20 @@ check with capa's own JavaScript (xblocks-contrib's ``ProblemBlockDisplay.js``) 
 credential widget count it; the pages fit a phone and a desktop with no sideways scrolling and
 load nothing from outside 127.0.0.1.
 """
-import os
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.scenario.test_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark  # noqa: F401 (skipped without Chromium)
+from tests.browser.axe import BROWSER_MARKS
+
+pytestmark = BROWSER_MARKS  # skipped, saying why, without Chromium or axe-core
 
 ANSWER = 'probably not meaningful: it should be checked whether reviewers have the time, information and authority to disagree'
 
 
-@pytest.fixture
-def browser(live_server, transactional_db):
-    os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')  # Playwright's loop shares the thread
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+@pytest.fixture(autouse=True)
+def _database(transactional_db):
+    """The live server's pages write learner state: a database the server thread can see."""
 
 
 def no_sideways_scroll(page):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import polib
 import pytest
+
+from tests.scenario.support import page_answering
 from django.test import Client
 
 from course_export import catalogue
@@ -123,7 +125,7 @@ def play_first_options(client, usage_key, page):
     """Choose the first option at every step until the scenario ends."""
     for _ in range(20):
         option = re.search(r'name="[^"]+-option" id="[^"]+" value="([^"]+)"', page)
-        response = post_handler(client, usage_key, 'choose', {'option': option.group(1)}).json()
+        response = post_handler(client, usage_key, 'choose', {'option': option.group(1), **page_answering(page)}).json()
         if response['status'] == 'finished':
             return
         page = response['html']
@@ -150,7 +152,8 @@ def test_a_scenario_played_on_the_workbench_counts_in_the_course():
     usage = re.search(r"data-usage='([^']+)' data-block-type='magix_scenario'", page).group(1)
     for _ in range(20):
         option = re.search(r'name="[^"]+-option" id="[^"]+" value="([^"]+)"', page).group(1)
-        body = client.post(f'/workbench/handler/{usage}/choose/?student=emil', json.dumps({'option': option}),
+        body = client.post(f'/workbench/handler/{usage}/choose/?student=emil',
+                           json.dumps({'option': option, **page_answering(page)}),
                            content_type='application/json', HTTP_X_CSRFTOKEN=client.cookies['csrftoken'].value).json()
         if body['status'] == 'finished':
             break
