@@ -17,6 +17,7 @@ from lti_tools.results.api import record_result
 from lti_tools.results.models import LearnerResult
 from lti_tools.tool.models import Learner
 
+from tests.scenario.support import page_answering
 from tests.scenario.test_workbench import handler_url, page, post
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,9 @@ def played(settings):
     client = Client(enforce_csrf_checks=True)
     for student in ('alice', 'bob'):
         html = page(client, scenario_id, student=student)
-        assert post(client, handler_url(html, 'choose', student), {'option': 'dpia'}).status_code == 200
+        option = re.search(r'name="[^"]+-option" id="[^"]+" value="([^"]+)"', html)[1]   # its first option
+        answer = post(client, handler_url(html, 'choose', student), {'option': option, **page_answering(html)})
+        assert answer.status_code == 200 and 'error' not in answer.json()
     lti = Learner.objects.create(issuer='https://lms.example.org', deployment_id='d', subject='s')
     XBlockState.objects.create(scope='usage', scope_id='lti-benefits.magix_scenario.d0.u0', user_id=lti.anonymous_id,
                                scenario='lti-benefits', tag='magix_scenario', state='{"current_node": "x"}')
@@ -84,7 +87,7 @@ def test_a_post_without_csrf_is_refused(played):
 def test_reset_one_learner_keeps_the_others_and_never_follows_the_referer(played):
     client, lti = played
     response = confirm(client, 'learner', 'alice', HTTP_REFERER=EVIL)
-    assert response.status_code == 302 and response['Location'] == '/?student=alice&reset=learner'
+    assert response.status_code == 302 and response['Location'] == '/workbench/?student=alice&reset=learner'
     assert users_with_state() == {'bob', lti.anonymous_id}
 
 

@@ -10,7 +10,7 @@ pytestmark = BROWSER_MARKS
 def test_credential_widget_learner_and_course_team(host, open_page):
     page = open_page()
     widget = workbench_id('magix_credential_progress')
-    page.goto(f'{host}/scenario/{widget}/?student=credential-learner')
+    page.goto(f'{host}/workbench/scenario/{widget}/?student=credential-learner')
     page.locator('.magix-credentials').wait_for()
     assert_accessible(page, 'credential widget (learner)', screenshot='credential-widget')
     tab_through(page, 'credential widget (learner)')
@@ -20,12 +20,12 @@ def test_credential_widget_learner_and_course_team(host, open_page):
         page.locator('.magix-credentials details[open]').first.wait_for()
         assert_accessible(page, 'credential widget (details open)')
 
-    page.goto(f'{host}/scenario/{widget}/?student=staff-credentials')
+    page.goto(f'{host}/workbench/scenario/{widget}/?student=staff-credentials')
     page.locator('.magix-credentials').wait_for()
     assert_accessible(page, 'credential widget (course team)')
 
     course_page = workbench_id('magix_credential_progress', 'Credential pathway')
-    page.goto(f'{host}/scenario/{course_page}/?student=credential-learner')
+    page.goto(f'{host}/workbench/scenario/{course_page}/?student=credential-learner')
     page.locator('.magix-credentials').wait_for()
     assert page.locator('.magix-scenario').count() >= 2
     assert_accessible(page, 'course page: five scenarios and the widget')

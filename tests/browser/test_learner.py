@@ -36,7 +36,7 @@ def decide_by_keyboard(page, state, reflection='Older claimants are at risk'):
 @pytest.mark.parametrize('lang', ['en', 'fr'])
 def test_learner_plays_by_keyboard_with_reload_and_restart(host, open_page, lang):
     page = open_page(locale={'en': 'en-GB', 'fr': 'fr-FR'}[lang])
-    url = f'{host}/scenario/{workbench_id("magix_scenario")}/?student=keyboard-{lang}&lang={lang}'
+    url = f'{host}/workbench/scenario/{workbench_id("magix_scenario")}/?student=keyboard-{lang}&lang={lang}'
     page.goto(url)
     page.locator(STEP).wait_for()
     assert page.locator('html').get_attribute('lang') == lang
@@ -101,21 +101,21 @@ def test_learner_plays_by_keyboard_with_reload_and_restart(host, open_page, lang
 def test_phone_widths_need_no_horizontal_scrolling(host, open_page, width):
     page = open_page(width=width, height=800)
     for path, state in [('/', 'exercise list'),
-                        (f'/scenario/{workbench_id("magix_scenario")}/?student=phone', 'exercise'),
-                        (f'/scenario/{workbench_id("magix_credential_progress")}/?student=phone', 'credential widget'),
-                        (f'/scenario/{workbench_id("magix_scenario")}/studio_view/?student=staff-phone', 'scenario editor'),
-                        (f'/scenario/{workbench_id("magix_credential_progress")}/studio_view/?student=staff-phone',
+                        (f'/workbench/scenario/{workbench_id("magix_scenario")}/?student=phone', 'exercise'),
+                        (f'/workbench/scenario/{workbench_id("magix_credential_progress")}/?student=phone', 'credential widget'),
+                        (f'/workbench/scenario/{workbench_id("magix_scenario")}/studio_view/?student=staff-phone', 'scenario editor'),
+                        (f'/workbench/scenario/{workbench_id("magix_credential_progress")}/studio_view/?student=staff-phone',
                          'pathway editor'),
-                        (f'/scenario/{workbench_id("magix_scenario")}/author_view/?student=staff-phone', 'scenario preview'),
-                        (f'/scenario/{workbench_id("magix_credential_progress")}/author_view/?student=staff-phone',
+                        (f'/workbench/scenario/{workbench_id("magix_scenario")}/author_view/?student=staff-phone', 'scenario preview'),
+                        (f'/workbench/scenario/{workbench_id("magix_credential_progress")}/author_view/?student=staff-phone',
                          'pathway preview'),
-                        (f'/scenario/{workbench_id("magix_scenario")}/?student=staff-phone', 'exercise (course team)')]:
+                        (f'/workbench/scenario/{workbench_id("magix_scenario")}/?student=staff-phone', 'exercise (course team)')]:
         page.goto(f'{host}{path}')
         page.wait_for_load_state('load')
         assert_no_horizontal_scroll(page, f'{state} at {width} px')
         assert_accessible(page, f'{state} at {width} px',
                           screenshot=f'phone-{width}-{state.replace(" ", "-")}' if width == 320 else None)
-    page.goto(f'{host}/scenario/{workbench_id("magix_scenario")}/?student=phone-{width}')
+    page.goto(f'{host}/workbench/scenario/{workbench_id("magix_scenario")}/?student=phone-{width}')
     decide_by_keyboard(page, f'phone {width} px')
     assert_no_horizontal_scroll(page, f'consequence at {width} px')
     assert_accessible(page, f'consequence at {width} px')
@@ -124,8 +124,8 @@ def test_phone_widths_need_no_horizontal_scrolling(host, open_page, width):
 @pytest.mark.parametrize('width', [1440, 1024, 768])
 def test_wider_windows_need_no_horizontal_scrolling(host, open_page, width):
     page = open_page(width=width, height=900)
-    for path in ['/', f'/scenario/{workbench_id("magix_scenario")}/?student=wide',
-                 f'/scenario/{workbench_id("magix_scenario")}/studio_view/?student=staff-wide']:
+    for path in ['/', f'/workbench/scenario/{workbench_id("magix_scenario")}/?student=wide',
+                 f'/workbench/scenario/{workbench_id("magix_scenario")}/studio_view/?student=staff-wide']:
         page.goto(f'{host}{path}')
         page.wait_for_load_state('load')
         assert_no_horizontal_scroll(page, f'{path} at {width} px')

@@ -79,7 +79,7 @@ def edit_invalid_then_valid(page, state, textarea, broken, valid, screenshot):
                                                         ('magix_credential_progress', 'pathway_xml', 'pathway')])
 def test_course_team_edits_invalid_then_valid(host, open_page, block_type, textarea, root):
     page = open_page()
-    page.goto(f'{host}/scenario/{workbench_id(block_type)}/studio_view/?student=staff-author')
+    page.goto(f'{host}/workbench/scenario/{workbench_id(block_type)}/studio_view/?student=staff-author')
     textarea = f'textarea[name={textarea}]'
     page.locator(textarea).wait_for()
     valid = page.locator(textarea).input_value()

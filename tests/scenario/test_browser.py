@@ -90,7 +90,7 @@ def hostile_scenario_url(live_server, transactional_db):
                                                     '<img src="x" onerror="window.pwned=8"/>')
     workbench_scenarios.get_scenarios()
     workbench_scenarios.add_xml_scenario('magix-hostile', 'MAGIX hostile content', xml)
-    yield f'{live_server.url}/scenario/magix-hostile/'
+    yield f'{live_server.url}/workbench/scenario/magix-hostile/'
     workbench_scenarios.remove_scenario('magix-hostile')
 
 

@@ -86,7 +86,7 @@ def test_the_page_heading_is_not_repeated_by_the_block_and_reload_keeps_the_cons
 # --- who may call what, with what body (issue 8, probes 2 and 6, on the demo host) ----------------
 
 def studio_page(client, scenario_id, student):
-    response = client.get(f'/scenario/{scenario_id}/studio_view/?student={student}')
+    response = client.get(f'/workbench/scenario/{scenario_id}/studio_view/?student={student}')
     assert response.status_code == 200
     return response.content.decode('utf-8')
 
