@@ -119,7 +119,7 @@ def unit(request, url_name):
     page = Fragment()
     blocks = []
     for ref in node.children:
-        shown = render_block(runtime, edition, ref, is_staff(request))
+        shown = render_block(runtime, edition, ref, is_staff(request), heading=node.title)
         if shown.get('fragment') is not None:
             page.add_fragment_resources(shown['fragment'])
         for view in shown.get('staff_views', []):
@@ -137,8 +137,12 @@ def unit(request, url_name):
         position=edition.outline.units.index(node) + 1))
 
 
-def render_block(runtime, edition, ref, staff) -> dict:
-    """``{'ref', 'html', 'fragment', 'staff_views'}`` or ``{'ref', 'problem': message}``."""
+def render_block(runtime, edition, ref, staff, heading: str = '') -> dict:
+    """``{'ref', 'html', 'fragment', 'staff_views'}`` or ``{'ref', 'problem': message}``.
+
+    ``heading`` is the unit's title, the page's <h1>: a block titled the same is told so
+    (``page_title``, as the demo's workbench page does) and does not repeat it.
+    """
     shown = {'ref': ref, 'type': ref.block_type}
     if ref.block_type == 'video':
         try:
@@ -149,7 +153,8 @@ def render_block(runtime, edition, ref, staff) -> dict:
     urls = CourseStaticUrls()
     try:
         block = runtime.block_for(ref)
-        fragment = block.render('student_view', {})
+        title = getattr(block, 'display_name', '') or ''
+        fragment = block.render('student_view', {'page_title': heading} if heading and title == heading else {})
     except ContentProblem as error:
         shown['problem'] = str(error)
         return shown
@@ -158,7 +163,7 @@ def render_block(runtime, edition, ref, staff) -> dict:
         shown['problem'] = _('This part of the course could not be shown.')
         return shown
     shown.update(fragment=fragment, html=urls.replace_urls(fragment.body_html()),
-                 title=getattr(block, 'display_name', '') or '',
+                 title=title,
                  # the LMS's wrapper classes, which the extracted blocks' stylesheets are scoped to
                  wrapper=f'xmodule_display xmodule_{block.unmixed_class.__name__}' if ref.block_type in EXTRACTED else '')
     if staff:

@@ -37,7 +37,11 @@ INSTALLED_APPS = [*INSTALLED_APPS, 'lti_tools.course_player']
 # Open edX's capa templates (xblocks-contrib, the course player's problems) ahead of the SDK sample's problem.html.
 CONTRIB = importlib.util.find_spec('xblocks_contrib')
 CAPA_TEMPLATES = [str(Path(CONTRIB.submodule_search_locations[0], 'problem', 'capa', 'templates'))] if CONTRIB else []
-TEMPLATES = [{**TEMPLATES[0], 'DIRS': [*TEMPLATES[0]['DIRS'], *CAPA_TEMPLATES]}]
+# The SDK's structure blocks' templates (``vertical.html`` of the workbench pages showing several blocks),
+# as the SDK's own settings list them.
+SAMPLES = importlib.util.find_spec('sample_xblocks')
+SDK_TEMPLATES = [str(Path(SAMPLES.submodule_search_locations[0], 'basic', 'templates'))] if SAMPLES else []
+TEMPLATES = [{**TEMPLATES[0], 'DIRS': [*TEMPLATES[0]['DIRS'], *CAPA_TEMPLATES, *SDK_TEMPLATES]}]
 WSGI_APPLICATION = None
 LOGGING = {**LOGGING, 'root': {'handlers': ['file'], 'level': 'INFO'}}
 

@@ -76,7 +76,7 @@ def test_the_home_page_is_the_course_outline():
         assert html_lib.escape(chapter.title) in page
     for unit in OUTLINE.units:
         assert f'href="/unit/{unit.url_name}/"' in page
-    assert 'Your progress: 0%' in page and 'href="#main"' in page and '<html lang="en">' in page
+    assert 'Your progress: 0%' in page and 'href="#magix-main"' in page and '<html lang="en">' in page
 
 
 @pytest.mark.parametrize('lang', ['en', 'fr'])
@@ -119,11 +119,17 @@ def test_a_knowledge_check_graded_by_capa_reaches_the_credential_widget():
     assert re.search(r'/unit/eligibility-unit-check/">Knowledge check</a>\s*<span class="cp-done">', outline)
 
 
+def answering(page) -> dict:
+    """What the step shown answers (its ``data-attempt``, ``data-position``, ``data-step``), as scenario.js sends it."""
+    form = re.search(r'data-attempt="(\d+)" data-position="(\d+)" data-step="([^"]*)"', page)
+    return {'attempt': int(form.group(1)), 'position': int(form.group(2)), 'step': form.group(3)}
+
+
 def play_first_options(client, usage_key, page):
     """Choose the first option at every step until the scenario ends."""
     for _ in range(20):
         option = re.search(r'name="[^"]+-option" id="[^"]+" value="([^"]+)"', page)
-        response = post_handler(client, usage_key, 'choose', {'option': option.group(1)}).json()
+        response = post_handler(client, usage_key, 'choose', {'option': option.group(1), **answering(page)}).json()
         if response['status'] == 'finished':
             return
         page = response['html']
@@ -150,7 +156,7 @@ def test_a_scenario_played_on_the_workbench_counts_in_the_course():
     usage = re.search(r"data-usage='([^']+)' data-block-type='magix_scenario'", page).group(1)
     for _ in range(20):
         option = re.search(r'name="[^"]+-option" id="[^"]+" value="([^"]+)"', page).group(1)
-        body = client.post(f'/workbench/handler/{usage}/choose/?student=emil', json.dumps({'option': option}),
+        body = client.post(f'/workbench/handler/{usage}/choose/?student=emil', json.dumps({'option': option, **answering(page)}),
                            content_type='application/json', HTTP_X_CSRFTOKEN=client.cookies['csrftoken'].value).json()
         if body['status'] == 'finished':
             break
@@ -245,3 +251,21 @@ def test_handlers_refuse_blocks_outside_the_course_and_course_files_are_served()
     assert Client().get('/course-static/../course.xml').status_code == 404
     assert Client().get('/course-resource/problem/public/js/ProblemBlockDisplay.js').status_code == 200
     assert Client().get('/course-resource/problem/../capa_block.py').status_code == 404
+
+
+def test_a_block_titled_like_its_unit_does_not_repeat_the_heading(tmp_path, monkeypatch):
+    """The unit's <h1> is the page title: the scenario block gets ``page_title`` and shows no <h2> of the same."""
+    import shutil
+    source = tmp_path / 'course'
+    shutil.copytree(DEMO_COURSE, source)
+    client = learner_client('jo')
+    page = get(client, '/unit/eligibility-unit-scenario/')
+    assert 'class="magix-scenario__title"' in page  # titled differently: the block shows its own <h2>
+    (source / 'vertical' / 'eligibility-unit-scenario.xml').write_text(
+        '<vertical display_name="Automated eligibility decisions and the people they affect">\n'
+        '  <magix_scenario url_name="eligibility"/>\n</vertical>\n')
+    renamed = course.edition('en', str(source))
+    monkeypatch.setattr('lti_tools.course_player.views.current_edition', lambda request: renamed)
+    page = get(client, '/unit/eligibility-unit-scenario/')
+    assert re.search(r'<h1 lang="en">Automated eligibility decisions and the people they affect</h1>', page)
+    assert 'magix-scenario__title' not in page
