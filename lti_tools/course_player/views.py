@@ -16,6 +16,7 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -133,8 +134,15 @@ def unit(request, url_name):
     return render(request, 'course_player/unit.html', page_context(
         request, edition, unit=node, sequence=sequence, chapter=sequence.parent if sequence else None,
         blocks=blocks, previous=previous, next=following, done=done, percent=progress_percent(done),
-        head_html=REMOTE_IMPORT.sub('', page.head_html()), foot_html=page.foot_html(),
+        head_html=REMOTE_IMPORT.sub('', page.head_html()), foot_html=page.foot_html(), handler_base=handler_base(),
         position=edition.outline.units.index(node) + 1))
+
+
+def handler_base() -> str:
+    """Where the blocks' ``runtime.handlerUrl`` (the SDK's runtime/1.js: base + usage + handler) points:
+    ``/course-handler/``, as ``CourseRuntime.handler_url`` answers on the server."""
+    probe = reverse('course_player:handler', args=['block-v1:_', '_', ''])
+    return probe[:-len('block-v1:_/_/')]
 
 
 def render_block(runtime, edition, ref, staff, heading: str = '') -> dict:
