@@ -99,11 +99,11 @@ def test_the_french_edition_fits_the_screen(course, open_page, width):
         assert_accessible(page, f'fr {unit} at {width} px',
                           screenshot=f'course-player-fr-{width}-{unit}' if width != 390 else None)
     page.goto(f'{course}/unit/eligibility-unit-check/')
-    answer_the_knowledge_check_fr = page.locator('.problems-wrapper')
-    answer_the_knowledge_check_fr.locator('input[type=radio]').nth(1).check()
-    answer_the_knowledge_check_fr.locator('select').select_option(index=1)
-    answer_the_knowledge_check_fr.locator('button.submit').click()
-    answer_the_knowledge_check_fr.locator('.status').first.wait_for()
+    problem = page.locator('.problems-wrapper')
+    problem.locator('input[type=radio]').nth(1).check()
+    problem.locator('select').select_option(index=1)
+    problem.locator('button.submit').click()
+    problem.locator('.status').first.wait_for()
     assert_no_horizontal_scroll(page, f'fr knowledge check answered at {width} px')
     assert_accessible(page, f'fr knowledge check answered at {width} px',
                       screenshot=f'course-player-fr-{width}-check-answered' if width != 390 else None)
