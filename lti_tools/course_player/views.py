@@ -16,6 +16,7 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -119,7 +120,7 @@ def unit(request, url_name):
     page = Fragment()
     blocks = []
     for ref in node.children:
-        shown = render_block(runtime, edition, ref, is_staff(request))
+        shown = render_block(runtime, edition, ref, is_staff(request), heading=node.title)
         if shown.get('fragment') is not None:
             page.add_fragment_resources(shown['fragment'])
         for view in shown.get('staff_views', []):
@@ -133,12 +134,23 @@ def unit(request, url_name):
     return render(request, 'course_player/unit.html', page_context(
         request, edition, unit=node, sequence=sequence, chapter=sequence.parent if sequence else None,
         blocks=blocks, previous=previous, next=following, done=done, percent=progress_percent(done),
-        head_html=REMOTE_IMPORT.sub('', page.head_html()), foot_html=page.foot_html(),
+        head_html=REMOTE_IMPORT.sub('', page.head_html()), foot_html=page.foot_html(), handler_base=handler_base(),
         position=edition.outline.units.index(node) + 1))
 
 
-def render_block(runtime, edition, ref, staff) -> dict:
-    """``{'ref', 'html', 'fragment', 'staff_views'}`` or ``{'ref', 'problem': message}``."""
+def handler_base() -> str:
+    """Where the blocks' ``runtime.handlerUrl`` (the SDK's runtime/1.js: base + usage + handler) points:
+    ``/course-handler/``, as ``CourseRuntime.handler_url`` answers on the server."""
+    probe = reverse('course_player:handler', args=['block-v1:_', '_', ''])
+    return probe[:-len('block-v1:_/_/')]
+
+
+def render_block(runtime, edition, ref, staff, heading: str = '') -> dict:
+    """``{'ref', 'html', 'fragment', 'staff_views'}`` or ``{'ref', 'problem': message}``.
+
+    ``heading`` is the unit's title, the page's <h1>: a block titled the same is told so
+    (``page_title``, as the demo's workbench page does) and does not repeat it.
+    """
     shown = {'ref': ref, 'type': ref.block_type}
     if ref.block_type == 'video':
         try:
@@ -149,7 +161,8 @@ def render_block(runtime, edition, ref, staff) -> dict:
     urls = CourseStaticUrls()
     try:
         block = runtime.block_for(ref)
-        fragment = block.render('student_view', {})
+        title = getattr(block, 'display_name', '') or ''
+        fragment = block.render('student_view', {'page_title': heading} if heading and title == heading else {})
     except ContentProblem as error:
         shown['problem'] = str(error)
         return shown
@@ -158,7 +171,7 @@ def render_block(runtime, edition, ref, staff) -> dict:
         shown['problem'] = _('This part of the course could not be shown.')
         return shown
     shown.update(fragment=fragment, html=urls.replace_urls(fragment.body_html()),
-                 title=getattr(block, 'display_name', '') or '',
+                 title=title,
                  # the LMS's wrapper classes, which the extracted blocks' stylesheets are scoped to
                  wrapper=f'xmodule_display xmodule_{block.unmixed_class.__name__}' if ref.block_type in EXTRACTED else '')
     if staff:

@@ -34,3 +34,15 @@ def test_a_focus_trap_is_caught(open_page):
                      ' e.preventDefault(); document.querySelector("button").focus(); } });</script></body></html>')
     with pytest.raises(AssertionError, match='trapped'):
         tab_through(page, 'a trap')
+
+
+def test_a_trap_in_one_element_is_caught_and_a_videos_own_controls_are_not_one(open_page):
+    page = open_page()
+    page.set_content('<html lang="en"><body><button>a</button><textarea id="t"></textarea><script>'
+                     'document.getElementById("t").addEventListener("keydown", e => { if (e.key === "Tab") {'
+                     ' e.preventDefault(); } });</script></body></html>')
+    with pytest.raises(AssertionError, match='trapped in textarea'):
+        tab_through(page, 'a trap in one element')
+    page.set_content('<html lang="en"><body><button>a</button><video controls style="width: 300px; height: 150px">'
+                     '</video><button>b</button></body></html>')
+    assert tab_through(page, 'a video between two buttons') == ['button "a"', 'video', 'button "b"']

@@ -12,13 +12,13 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.scenario.support import page_answering
 from django.test import Client
 
 from course_export import catalogue
 from course_export.olx import DEMO_COURSE
 from lti_tools.course_player import course
 from lti_tools.results.api import results_for
+from tests.scenario.support import page_answering
 
 pytestmark = pytest.mark.django_db
 OUTLINE = course.edition('en').outline
@@ -78,7 +78,7 @@ def test_the_home_page_is_the_course_outline():
         assert html_lib.escape(chapter.title) in page
     for unit in OUTLINE.units:
         assert f'href="/unit/{unit.url_name}/"' in page
-    assert 'Your progress: 0%' in page and 'href="#main"' in page and '<html lang="en">' in page
+    assert 'Your progress: 0%' in page and 'href="#magix-main"' in page and '<html lang="en">' in page
 
 
 @pytest.mark.parametrize('lang', ['en', 'fr'])
@@ -248,3 +248,21 @@ def test_handlers_refuse_blocks_outside_the_course_and_course_files_are_served()
     assert Client().get('/course-static/../course.xml').status_code == 404
     assert Client().get('/course-resource/problem/public/js/ProblemBlockDisplay.js').status_code == 200
     assert Client().get('/course-resource/problem/../capa_block.py').status_code == 404
+
+
+def test_a_block_titled_like_its_unit_does_not_repeat_the_heading(tmp_path, monkeypatch):
+    """The unit's <h1> is the page title: the scenario block gets ``page_title`` and shows no <h2> of the same."""
+    import shutil
+    source = tmp_path / 'course'
+    shutil.copytree(DEMO_COURSE, source)
+    client = learner_client('jo')
+    page = get(client, '/unit/eligibility-unit-scenario/')
+    assert 'class="magix-scenario__title"' in page  # titled differently: the block shows its own <h2>
+    (source / 'vertical' / 'eligibility-unit-scenario.xml').write_text(
+        '<vertical display_name="Automated eligibility decisions and the people they affect">\n'
+        '  <magix_scenario url_name="eligibility"/>\n</vertical>\n')
+    renamed = course.edition('en', str(source))
+    monkeypatch.setattr('lti_tools.course_player.views.current_edition', lambda request: renamed)
+    page = get(client, '/unit/eligibility-unit-scenario/')
+    assert re.search(r'<h1 lang="en">Automated eligibility decisions and the people they affect</h1>', page)
+    assert 'magix-scenario__title' not in page
