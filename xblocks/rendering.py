@@ -7,6 +7,7 @@ process-wide catalogue): most of a handler's time. Here each template is compile
 Django's cached loader does, with Django's own translation tags; the block's catalogue (the
 runtime's ``i18n`` service, as in the LMS) is activated once per render, for this thread only,
 with the same precedence xblock-utils gives it: the block's catalogue first, Django's for the rest.
+Static files (CSS, JavaScript) are read once per process too.
 """
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def _engine() -> Engine:
 @functools.lru_cache(maxsize=256)
 def compiled(package: str, path: str) -> Template:
     return Template(ResourceLoader(package).load_unicode(path), engine=_engine())
+
+
+@functools.lru_cache(maxsize=64)
+def static_text(package: str, path: str) -> str:
+    """A packaged static file (CSS, JavaScript), read once per process: it changes only with the package."""
+    return ResourceLoader(package).load_unicode(path)
 
 
 class BlockTranslation:

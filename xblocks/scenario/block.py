@@ -17,7 +17,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from ..handlers import is_course_staff, json_api
 from ..i18n import I18nMixin, _
 from ..json_input import MISSING, BadInput
-from ..rendering import render_template
+from ..rendering import render_template, static_text
 from ..sanitize import clean_html
 from . import engine
 from .headless import ScenarioHeadlessMixin
@@ -193,8 +193,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             outcome_html=self.last_outcome_html(scenario, play, prefix),
             show_title=(context or {}).get('page_title') != self.display_name)
         fragment = Fragment(html)
-        fragment.add_css(loader.load_unicode('static/css/scenario.css'))
-        fragment.add_javascript(loader.load_unicode('static/js/scenario.js'))
+        fragment.add_css(static_text(__package__, 'static/css/scenario.css'))
+        fragment.add_javascript(static_text(__package__, 'static/js/scenario.js'))
         fragment.initialize_js('MagixScenarioBlock', {'prefix': prefix, 'strings': {
             'error': self.gettext('Something went wrong. Please try again.'),
             'choose': self.gettext('Please choose one of the options.'),
