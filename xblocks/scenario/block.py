@@ -17,6 +17,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from ..handlers import is_course_staff, json_api
 from ..i18n import I18nMixin, _
 from ..json_input import MISSING, BadInput
+from ..olx_content import XmlText
 from ..rendering import render_template, static_text
 from ..sanitize import clean_html
 from . import engine
@@ -60,7 +61,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
                                  help=_('Learners see how others chose at a decision only once this many '
                                         'learners have answered it, so a small group cannot tell what one '
                                         'person chose. Course staff always see the figures.'))
-    scenario_xml = String(default=loader.load_unicode('templates/new_scenario.xml').strip(), scope=Scope.content,
+    scenario_xml = XmlText(default=loader.load_unicode('templates/new_scenario.xml').strip(), scope=Scope.content,
                           help=_('The scenario as XML; stored as the <scenario> child of the block in OLX.'))
 
     current_node = String(default=None, scope=Scope.user_state, help='The step or ending the learner is on.')
