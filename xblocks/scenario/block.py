@@ -144,15 +144,23 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
         return self.render_template('panel.html', **context)
 
     def outcome_html(self, scenario, step, option_id, prefix):
-        """The consequence and feedback of the option just chosen, and how others chose."""
+        """The consequence and feedback of the option just chosen, and how others chose.
+
+        Learners see the figures only once ``statistics_minimum`` learners are counted at the
+        step (course staff always, in their own view); until then a one-line notice, part of
+        this template: no second template is rendered for it.
+        """
         option = step.option(option_id)
-        shares_html = ''
+        shares_html, shares_pending = '', None
         if self.show_statistics:
             shares = engine.choice_shares(self.tallies, step)
-            shares_html = self.shares_html(shares, step.question, for_staff=False)
+            if sum(share['count'] for share in shares) < self.statistics_minimum:
+                shares_pending = self.statistics_minimum
+            else:
+                shares_html = self.shares_html(shares, step.question)
         return self.render_template('outcome.html', prefix=prefix, step=step, option=option,
-                           consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
-                           shares_html=shares_html)
+                                    consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
+                                    shares_html=shares_html, shares_pending=shares_pending)
 
     def last_outcome_html(self, scenario, play, prefix):
         """After a reload, the consequence the learner was last shown (if the step still offers it)."""
@@ -163,14 +171,9 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             return ''
         return self.outcome_html(scenario, step, play.last_outcome['option'], prefix)
 
-    def shares_html(self, shares, caption, for_staff):
-        """An accessible bar chart (a table with text figures) of learners per option or ending.
-
-        Learners see it only once ``statistics_minimum`` learners are counted; course staff always.
-        """
+    def shares_html(self, shares, caption):
+        """An accessible bar chart (a table with text figures) of learners per option or ending."""
         total = sum(share['count'] for share in shares)
-        if not for_staff and total < self.statistics_minimum:
-            return self.render_template('_shares_pending.html', minimum=self.statistics_minimum)
         return self.render_template('_shares.html', shares=shares, caption=caption, total=total)
 
     def recap_html(self, play):
@@ -210,9 +213,9 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
     def staff_statistics(self, scenario):
         """Learners per option at every step, and learners per ending (latest ending reached)."""
         endings = engine.shares(self.ending_tallies, scenario.endings)
-        return {'steps': [self.shares_html(engine.choice_shares(self.tallies, step), step.title, for_staff=True)
+        return {'steps': [self.shares_html(engine.choice_shares(self.tallies, step), step.title)
                           for step in scenario.steps],
-                'endings': self.shares_html(endings, self.gettext('Endings reached'), for_staff=True)}
+                'endings': self.shares_html(endings, self.gettext('Endings reached'))}
 
     # --- learner handlers -------------------------------------------------------------------------
 
