@@ -9,7 +9,9 @@ are interleaved round by round (``bench.timing.interleaved``); the request bodie
 before the clock starts, as the browser builds them.
 
 Then ours alone at 1,000 and 10,000 steps against ours at 10 steps, interleaved the same way:
-a page or a decision must cost the same however large the scenario (target ≤ 1.2×).
+a page or a decision must cost the same however large the scenario (target ≤ 1.2×). These
+scenarios have shorter steps (``compact_xml``, the same generator at every size), as 10,000
+steps of the texts above would exceed the 5 MB a scenario may have.
 """
 from __future__ import annotations
 
@@ -41,13 +43,31 @@ def _runtime():
     return LmsLikeRuntime()
 
 
+def compact_xml(count: int) -> str:
+    """N short steps of two options, so 10,000 steps stay under the 5 MB a scenario may have."""
+    parts = ['<magix_scenario display_name="Bench" scoring_mode="path"><scenario start="s0">',
+             '<introduction><p>Bench case.</p></introduction><role>You lead the office.</role>']
+    for index in range(count):
+        next_id = f's{index + 1}' if index + 1 < count else 'end-good'
+        parts.append(f'<step id="s{index}" title="Week {index}"><situation><p>{100 + index} new claims arrive; '
+                     f'the model flags {index}.</p></situation><question>What do you do?</question>'
+                     f'<option id="o0" next="{next_id}" points="2"><text>Review case {index}</text>'
+                     f'<consequence><p>Case {index} is explained.</p></consequence></option>'
+                     f'<option id="o1" next="end-stopped" points="0"><text>Stop at case {index}</text>'
+                     f'<consequence><p>Claims wait.</p></consequence></option></step>')
+    parts.append('<ending id="end-good" title="Good"><debrief><p>Well done.</p></debrief></ending>'
+                 '<ending id="end-stopped" title="Stopped"><debrief><p>Stopped.</p></debrief></ending>')
+    parts.append('</scenario></magix_scenario>')
+    return ''.join(parts)
+
+
 class Ours:
-    def __init__(self, runtime, steps: int):
+    def __init__(self, runtime, steps: int, compact: bool = False):
         from tests.scenario.support import answering, load
 
         from .__main__ import our_xml
         self.runtime = runtime
-        block = load(runtime, our_xml(steps))
+        block = load(runtime, (compact_xml if compact else our_xml)(steps))
         block.save()
         self.usage_id = block.scope_ids.usage_id
         self.reset()
@@ -63,7 +83,9 @@ class Ours:
         block.save()
 
     def page(self):
-        return self.runtime.render(self.block(), 'student_view')
+        fragment = self.runtime.render(self.block(), 'student_view')
+        assert 'data-attempt' in fragment.content, fragment.content[:500]
+        return fragment
 
     def decide(self):
         request = Request.blank('/', method='POST', body=self.body)
@@ -135,7 +157,7 @@ def versus_peer(steps: list[int], repeat: int) -> list[Row]:
 
 def growth(steps: list[int], repeat: int, base: int = 10) -> list[Row]:
     """Ours at each size against ours at ``base`` steps, all sizes interleaved in the same rounds."""
-    sides = {count: Ours(_runtime(), count) for count in [base, *steps]}
+    sides = {count: Ours(_runtime(), count, compact=True) for count in [base, *steps]}
     for side in sides.values():   # parse and check each scenario once, as a process's first request does
         side.page()
     reset = _reset_all(*sides.values())
