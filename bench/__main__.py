@@ -6,14 +6,12 @@ validation vs PyJWT (``id_token``), credential progress vs one query (``credenti
 scenario block vs branching-xblock (below). ``python -m bench.lti_launch`` times a whole LTI
 launch on its own. ``--quick`` runs everything small, for development.
 
-The scenario block side by side with its peer, open-craft's branching-xblock.
-
-What the issue asks of us is that pages and handler answers stay the size of one step however
-large the scenario: the browser never receives options not chosen or steps not reached. The
-peer (branching-xblock 0.3.3, the Open edX branching block on PyPI) sends the whole scenario
-to the browser on every page and every answer. Both blocks get the same synthetic scenario
-(N steps, 3 options each, the same texts) on the same XBlock runtime; the table gives bytes
-sent to the browser and the median time of one learner action, and our/peer ratios.
+The scenario block side by side with its peer, open-craft's branching-xblock (``scenario``):
+the page and one decision at 10 and 40 steps, then ours at 1,000 and 10,000 steps against ours
+at 10. Pages and handler answers stay the size of one step however large the scenario: the
+browser never receives options not chosen or steps not reached; the peer (branching-xblock
+0.3.3, the Open edX branching block on PyPI) sends the whole scenario on every page and answer.
+Both blocks get the same synthetic scenario below (N steps, 3 options each, the same texts).
 
 Run: ``make bench`` (or ``.venv/bin/python -m bench [--quick] [--only course id_token credentials scenario]``).
 """
@@ -83,76 +81,15 @@ def peer_nodes(count: int) -> dict:
     return {'nodes': nodes, 'start_node_id': 's0'}
 
 
-def page_bytes(fragment) -> int:
-    """What the browser receives for the block: its HTML and the JSON handed to its JavaScript."""
-    return len(fragment.content.encode('utf-8')) + len(json.dumps(fragment.json_init_args or {}).encode('utf-8'))
-
-
-def median_seconds(action, reset, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        reset()
-        started = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
-def measure(count: int, repeat: int) -> dict:
-    from tests.scenario.support import ScenarioTestRuntime, call, load
-
-    runtime = ScenarioTestRuntime()
-    ours = load(runtime, our_xml(count))
-    ours.scenario()  # parse once, as any later request of the process finds it cached
-
-    peer = runtime.construct_xblock('branching_xblock', runtime.id_manager.create_usage_scope_ids
-                                    if False else _peer_scope_ids(runtime))
-    peer.scenario_data = peer_nodes(count)
-    peer.enable_undo, peer.enable_scoring, peer.max_score = True, True, 2 * count
-
-    def reset_ours():
-        ours.current_node, ours.history = None, []
-
-    def reset_peer():
-        peer.current_node_id, peer.history, peer.score_history, peer.choice_history = None, [], [], []
-
-    result = {'steps': count}
-    result['page_ours'] = page_bytes(ours.student_view())
-    result['page_peer'] = page_bytes(peer.student_view())
-    reset_ours()
-    result['answer_ours'] = len(json.dumps(call(ours, 'choose', {'option': 'o0'})).encode('utf-8'))
-    reset_peer()
-    result['answer_peer'] = len(json.dumps(call(peer, 'select_choice', {'choice_index': 0})).encode('utf-8'))
-    result['time_ours'] = median_seconds(lambda: call(ours, 'choose', {'option': 'o0'}), reset_ours, repeat)
-    result['time_peer'] = median_seconds(lambda: call(peer, 'select_choice', {'choice_index': 0}), reset_peer, repeat)
-    return result
-
-
-def _peer_scope_ids(runtime):
-    from xblock.fields import ScopeIds
-    definition = runtime.id_manager.create_definition('branching_xblock')
-    return ScopeIds('learner-1', 'branching_xblock', definition, runtime.id_manager.create_usage(definition))
-
-
-def scenario_rows(steps, repeat) -> list:
-    from .timing import Row
-    rows = []
-    for count in steps:
-        row = measure(count, repeat)
-        rows.append(Row(f'scenario decision via the handler, {count} steps', row['time_ours'] * 1000,
-                        row['time_peer'] * 1000, 'ms', 'branching-xblock 0.3.3 select_choice', '<= 0.5'))
-        rows.append(Row(f'  page bytes, {count} steps', row['page_ours'], row['page_peer'], 'bytes',
-                        'branching-xblock 0.3.3 student_view', ''))
-    return rows
-
-
 SECTIONS = ('course', 'id_token', 'credentials', 'scenario')
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog='python -m bench', description=__doc__.splitlines()[0])
-    parser.add_argument('--steps', type=int, nargs='+', default=[10, 100, 1000])
-    parser.add_argument('--repeat', type=int, default=25, help='scenario decisions per size')
+    parser.add_argument('--steps', type=int, nargs='+', default=[10, 40], help='scenario sizes against the peer')
+    parser.add_argument('--growth-steps', type=int, nargs='+', default=[1000, 10000],
+                        help='scenario sizes measured against ours at 10 steps')
+    parser.add_argument('--repeat', type=int, default=25, help='interleaved rounds of scenario pages and decisions')
     parser.add_argument('--rounds', type=int, default=3, help='runs of each course tool')
     parser.add_argument('--only', nargs='+', choices=SECTIONS, default=list(SECTIONS))
     parser.add_argument('--quick', action='store_true', help='small course, few repetitions (development)')
@@ -185,7 +122,9 @@ def main(argv=None) -> int:
         except ImportError:
             print('The scenario peer is not installed: run `make bench` (it installs the `bench` extra).')
         else:
-            rows += scenario_rows([10] if args.quick else args.steps, 5 if args.quick else args.repeat)
+            from . import scenario
+            rows += scenario.measure([10] if args.quick else args.steps, [1000] if args.quick else args.growth_steps,
+                                     5 if args.quick else args.repeat)
     print_table(rows, f'python -m bench {" ".join(argv if argv is not None else sys.argv[1:])}'.strip()
                 + f' | {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {platform.node()} | '
                 f'{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs | Python {platform.python_version()}')

@@ -10,6 +10,7 @@ repository's top-level ``translations/xblocks/``; ``magix ui-strings compile`` w
 """
 from __future__ import annotations
 
+import functools
 import gettext
 import importlib.resources
 import logging
@@ -83,8 +84,10 @@ def catalogue(package: str, locale: str) -> gettext.NullTranslations:
 class I18nMixin:
     """``self.gettext`` / ``self.ngettext`` from the runtime (blocks declare ``XBlock.needs('i18n')``)."""
 
-    @property
+    @functools.cached_property
     def i18n_service(self):
+        """Asked of the runtime once per block instance (one request): the LMS builds a new
+        ``XBlockI18nService``, which looks its catalogue up again, on every ``service()`` call."""
         return self.runtime.service(self, 'i18n')
 
     def gettext(self, text):

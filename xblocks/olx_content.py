@@ -19,6 +19,7 @@ Two OLX forms are read, as Open edX course archives hold them:
 from __future__ import annotations
 
 from lxml import etree
+from xblock.fields import String
 
 from . import xml_safety
 from .problems import N_, ContentError, Problem
@@ -70,6 +71,31 @@ def load_pointed_definition(node: etree._Element, runtime) -> etree._Element:
                                     {**params, 'error': f'<{definition.tag}> instead of <{node.tag}>'})])
     definition.set('url_name', node.get('url_name'))
     return definition
+
+
+class XmlText(String):
+    """The ``String`` field holding a block's content element as XML text, checked once per value.
+
+    XBlock's ``String`` strips the characters XML forbids on *every* read, a regular expression
+    over the whole text: for a large scenario most of a request. This keeps that rule, but
+    remembers the values it has already checked, by identity (holding them, so no id is reused
+    while remembered): the stored value a request reads again comes back unscanned.
+    """
+    _checked: dict[int, tuple[str, str]] = {}   # id(value) -> (value, sanitised value)
+    CHECKED_MAX = 64
+
+    def _sanitize(self, value):
+        if not isinstance(value, str):
+            return super()._sanitize(value)
+        found = self._checked.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        clean = super()._sanitize(value)
+        if len(self._checked) >= self.CHECKED_MAX:
+            self._checked.clear()
+        self._checked[id(value)] = (value, clean)
+        self._checked[id(clean)] = (clean, clean)
+        return clean
 
 
 class ChildContentOlxMixin:

@@ -3,6 +3,7 @@
 Scenario XHTML comes from course teams and imported archives; nh3 (ammonia) keeps only the
 markup a case text needs and drops scripts, event handlers, styles and ``javascript:`` URLs.
 """
+import functools
 from html import unescape
 
 import nh3
@@ -15,8 +16,12 @@ ALLOWED_ATTRIBUTES = {'a': {'href', 'title'}, 'abbr': {'title'}, 'th': {'scope'}
                       'p': {'lang'}}
 
 
+@functools.lru_cache(maxsize=2048)
 def clean_html(html: str) -> str:
-    """Markup safe to insert into a page: allowed tags only, links with safe schemes."""
+    """Markup safe to insert into a page: allowed tags only, links with safe schemes.
+
+    Cached: the same step texts are cleaned for every learner's page and decision.
+    """
     return nh3.clean(html or '', tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={'http', 'https', 'mailto'}, link_rel='noopener noreferrer')
 

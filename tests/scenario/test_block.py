@@ -266,3 +266,27 @@ def test_live_check_never_fails(block, monkeypatch):
     report = call(block, 'preview_diagram', {'scenario_xml': block.scenario_xml, 'scoring_mode': 'path'})
     assert report['problems'] == ['The check could not be run (ZeroDivisionError). Your text is kept; '
                                   'it is checked again as you type.'] and report['svg'] == ''
+
+
+def test_scenario_xml_is_sanitised_like_any_xblock_string_but_once_per_stored_value(monkeypatch):
+    """Issue 13: XBlock's ``String`` scanned the whole XML on every read; ``XmlText`` keeps its rule once per value."""
+    from xblock.fields import String
+    scans = []
+    original = String._sanitize
+
+    def counting(field, value):
+        scans.append(value)
+        return original(field, value)
+
+    monkeypatch.setattr(String, '_sanitize', counting)
+    field = ScenarioBlock.fields['scenario_xml']
+    dirty = '<scenario>a\x00b\x0bc</scenario>' + 'x' * 10   # a fresh object, not interned
+    assert field.from_json(dirty) == '<scenario>abc</scenario>' + 'x' * 10 == String().from_json(dirty)
+    scans.clear()
+    runtime = ScenarioTestRuntime()
+    block = load(runtime, small_scenario())
+    block.save()
+    for _ in range(3):
+        fresh = runtime.get_block(block.scope_ids.usage_id)
+        assert fresh.scenario_xml == block.scenario_xml and fresh.scenario_xml
+    assert len([value for value in scans if value is block.scenario_xml]) <= 1

@@ -17,7 +17,8 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from ..handlers import is_course_staff, json_api
 from ..i18n import I18nMixin, _
 from ..json_input import MISSING, BadInput
-from ..rendering import render_template
+from ..olx_content import XmlText
+from ..rendering import render_template, static_text
 from ..sanitize import clean_html
 from . import engine
 from .headless import ScenarioHeadlessMixin
@@ -60,7 +61,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
                                  help=_('Learners see how others chose at a decision only once this many '
                                         'learners have answered it, so a small group cannot tell what one '
                                         'person chose. Course staff always see the figures.'))
-    scenario_xml = String(default=loader.load_unicode('templates/new_scenario.xml').strip(), scope=Scope.content,
+    scenario_xml = XmlText(default=loader.load_unicode('templates/new_scenario.xml').strip(), scope=Scope.content,
                           help=_('The scenario as XML; stored as the <scenario> child of the block in OLX.'))
 
     current_node = String(default=None, scope=Scope.user_state, help='The step or ending the learner is on.')
@@ -143,15 +144,23 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
         return self.render_template('panel.html', **context)
 
     def outcome_html(self, scenario, step, option_id, prefix):
-        """The consequence and feedback of the option just chosen, and how others chose."""
+        """The consequence and feedback of the option just chosen, and how others chose.
+
+        Learners see the figures only once ``statistics_minimum`` learners are counted at the
+        step (course staff always, in their own view); until then a one-line notice, part of
+        this template: no second template is rendered for it.
+        """
         option = step.option(option_id)
-        shares_html = ''
+        shares_html, shares_pending = '', None
         if self.show_statistics:
             shares = engine.choice_shares(self.tallies, step)
-            shares_html = self.shares_html(shares, step.question, for_staff=False)
+            if sum(share['count'] for share in shares) < self.statistics_minimum:
+                shares_pending = self.statistics_minimum
+            else:
+                shares_html = self.shares_html(shares, step.question)
         return self.render_template('outcome.html', prefix=prefix, step=step, option=option,
-                           consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
-                           shares_html=shares_html)
+                                    consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
+                                    shares_html=shares_html, shares_pending=shares_pending)
 
     def last_outcome_html(self, scenario, play, prefix):
         """After a reload, the consequence the learner was last shown (if the step still offers it)."""
@@ -162,14 +171,9 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             return ''
         return self.outcome_html(scenario, step, play.last_outcome['option'], prefix)
 
-    def shares_html(self, shares, caption, for_staff):
-        """An accessible bar chart (a table with text figures) of learners per option or ending.
-
-        Learners see it only once ``statistics_minimum`` learners are counted; course staff always.
-        """
+    def shares_html(self, shares, caption):
+        """An accessible bar chart (a table with text figures) of learners per option or ending."""
         total = sum(share['count'] for share in shares)
-        if not for_staff and total < self.statistics_minimum:
-            return self.render_template('_shares_pending.html', minimum=self.statistics_minimum)
         return self.render_template('_shares.html', shares=shares, caption=caption, total=total)
 
     def recap_html(self, play):
@@ -193,8 +197,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             outcome_html=self.last_outcome_html(scenario, play, prefix),
             show_title=(context or {}).get('page_title') != self.display_name)
         fragment = Fragment(html)
-        fragment.add_css(loader.load_unicode('static/css/scenario.css'))
-        fragment.add_javascript(loader.load_unicode('static/js/scenario.js'))
+        fragment.add_css(static_text(__package__, 'static/css/scenario.css'))
+        fragment.add_javascript(static_text(__package__, 'static/js/scenario.js'))
         fragment.initialize_js('MagixScenarioBlock', {'prefix': prefix, 'strings': {
             'error': self.gettext('Something went wrong. Please try again.'),
             'choose': self.gettext('Please choose one of the options.'),
@@ -209,9 +213,9 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
     def staff_statistics(self, scenario):
         """Learners per option at every step, and learners per ending (latest ending reached)."""
         endings = engine.shares(self.ending_tallies, scenario.endings)
-        return {'steps': [self.shares_html(engine.choice_shares(self.tallies, step), step.title, for_staff=True)
+        return {'steps': [self.shares_html(engine.choice_shares(self.tallies, step), step.title)
                           for step in scenario.steps],
-                'endings': self.shares_html(endings, self.gettext('Endings reached'), for_staff=True)}
+                'endings': self.shares_html(endings, self.gettext('Endings reached'))}
 
     # --- learner handlers -------------------------------------------------------------------------
 

@@ -8,10 +8,11 @@ from web_fragments.fragment import Fragment
 from ..handlers import STAFF, authored_xml, json_api
 from ..json_input import WRONG_TYPE, BadInput
 from ..olx_content import ChildContentOlxMixin
+from ..rendering import static_text
 from ..studio_editor import add_editor_assets, check_failed, editor_strings
 from . import diagram
 from .engine import best_score_description
-from .loading import canonical_xml, load_scenario, loader
+from .loading import canonical_xml, load_scenario
 from .problems import ScenarioError
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class ScenarioStudioMixin(ChildContentOlxMixin):
         return fragment
 
     def static(self, path):
-        return loader.load_unicode(f'static/{path}')
+        return static_text(__package__, f'static/{path}')
 
     def clean_settings(self, data: dict) -> tuple[dict, list[str]]:
         """Convert and check the form's settings; returns (values, error messages)."""
