@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
@@ -15,7 +17,7 @@ from lti_tools.lti1p3.launch import Registration
 from lti_tools.lti1p3.platform_keys import PlatformKeys
 from lti_tools.lti1p3.services import ServiceClient
 
-from .models import Deployment, Platform, ToolKey, UsedNonce, key_passphrases
+from .models import Deployment, LoginState, Platform, ToolKey, UsedNonce, key_passphrases
 
 log = logging.getLogger(__name__)
 
@@ -24,19 +26,78 @@ def key_grace_seconds() -> float:
     return float(getattr(settings, 'LTI_KEY_GRACE_SECONDS', tool_keys.DEFAULT_GRACE_SECONDS))
 
 
+class Registrations:
+    """The registrations of an issuer and their platforms, each issuer read in one query
+    (platforms LEFT JOIN deployments), for one request: ``registrations(issuer)`` as the protocol
+    core asks, then ``platform(registration)`` without another query. Never kept longer, so
+    an administrator's change is seen by every worker at once.
+    """
+
+    FIELDS = tuple(field.attname for field in Platform._meta.concrete_fields)
+
+    def __init__(self):
+        self._found: dict[tuple[str, str], tuple[Platform, Registration]] = {}
+
+    def __call__(self, issuer: str) -> list[Registration]:
+        platforms: dict[int, tuple[Platform, list[str]]] = {}
+        rows = Platform.objects.filter(issuer=issuer).order_by('pk').values_list(*self.FIELDS, 'deployments__deployment_id')
+        for *values, deployment_id in rows:
+            platform, deployments = platforms.setdefault(values[0], (Platform.from_db('default', self.FIELDS, values), []))
+            if deployment_id is not None:
+                deployments.append(deployment_id)
+        found = []
+        for platform, deployments in platforms.values():
+            registration = platform.registration(deployments)
+            self._found[(platform.issuer, platform.client_id)] = (platform, registration)
+            found.append(registration)
+        return found
+
+    def platform(self, registration: Registration) -> Platform:
+        known = self._found.get((registration.issuer, registration.client_id))
+        return known[0] if known is not None else platform_for(registration)
+
+
 def registrations(issuer: str) -> list[Registration]:
-    return [platform.registration() for platform in Platform.objects.filter(issuer=issuer).prefetch_related('deployments')]
+    return Registrations()(issuer)
 
 
 def platform_for(registration: Registration) -> Platform:
     return Platform.objects.get(issuer=registration.issuer, client_id=registration.client_id)
 
 
+LOGIN_LIFETIME = timedelta(minutes=10)
+NONCE_KEPT = timedelta(hours=1)   # after the id_token's expiry
+PURGE_EVERY_SECONDS = 300
+_last_purge = [0.0]
+_purge_lock = threading.Lock()
+
+
+def purge_expired(now=None) -> dict:
+    """Delete logins that can no longer complete and nonces whose token has expired, in one
+    transaction. Run by the grade worker and ``magix lti init``; requests call ``purge_now_and_then``.
+    Expired rows left a while are harmless: a login is refused by its age, a nonce row only
+    makes a replay fail (and an expired token is refused anyway)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        logins = LoginState.objects.filter(created_at__lt=now - LOGIN_LIFETIME).delete()[0]
+        nonces = UsedNonce.objects.filter(expires_at__lt=now - NONCE_KEPT).delete()[0]
+    return {'logins': logins, 'nonces': nonces}
+
+
+def purge_now_and_then() -> None:
+    """``purge_expired`` at most once per ``PURGE_EVERY_SECONDS`` in this process (not in every request)."""
+    moment = time.monotonic()
+    with _purge_lock:
+        if _last_purge[0] and moment - _last_purge[0] < PURGE_EVERY_SECONDS:
+            return
+        _last_purge[0] = moment
+    purge_expired()
+
+
 def use_nonce(issuer: str, nonce: str, expires: int) -> bool:
     """Record a nonce; False when any worker has recorded it before (a replay)."""
     now = timezone.now()
-    UsedNonce.objects.filter(expires_at__lt=now - timedelta(hours=1)).delete()
-    expires_at = max(datetime.fromtimestamp(expires, tz=dt_timezone.utc), now) + timedelta(hours=1)
+    expires_at = max(datetime.fromtimestamp(expires, tz=dt_timezone.utc), now) + NONCE_KEPT
     try:
         with transaction.atomic():
             UsedNonce.objects.create(issuer=issuer, nonce=nonce, expires_at=expires_at)

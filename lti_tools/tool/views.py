@@ -5,7 +5,6 @@ import functools
 import logging
 import re
 from dataclasses import asdict
-from datetime import timedelta
 from http.cookies import Morsel
 from urllib.parse import urlencode, urlsplit
 
@@ -36,7 +35,7 @@ from .runtime import LtiRuntime, usage_id
 from .session import LaunchSession
 
 log = logging.getLogger(__name__)
-LOGIN_LIFETIME = timedelta(minutes=10)
+LOGIN_LIFETIME = store.LOGIN_LIFETIME
 DEEP_LINK_SALT = 'magix.lti.deep-link'
 LEARNER_HANDLERS = frozenset({LEARNER})
 EXERCISE_IN_URL = re.compile(r'/lti/launch/(?P<slug>[a-z0-9][a-z0-9-]*)/?$')
@@ -157,10 +156,10 @@ def session_from(token: str) -> LaunchSession:
 def login(request):
     """Third-party initiated login (GET or POST): remember state and nonce, go to the platform."""
     params = request.POST if request.method == 'POST' else request.GET
-    started = oidc.start_login(params, registrations=store.registrations,
-                               redirect_uri=absolute(request, 'launch'))
-    platform = store.platform_for(started.registration)
-    LoginState.objects.filter(created_at__lt=timezone.now() - LOGIN_LIFETIME).delete()
+    registrations = store.Registrations()
+    started = oidc.start_login(params, registrations=registrations, redirect_uri=absolute(request, 'launch'))
+    platform = registrations.platform(started.registration)
+    store.purge_now_and_then()
     LoginState.objects.create(state=started.state, nonce=started.nonce, platform=platform, params=started.params)
     response = HttpResponse(status=302)
     response['Location'] = started.redirect_url
@@ -194,7 +193,8 @@ def launch(request, slug=None):
         return cookies_blocked(request, login_state)
     if not constant_time_compare(cookie, login_state.state):
         raise StateMismatch('the state cookie does not match the state')
-    message = validate_id_token(request.POST['id_token'], registrations=store.registrations,
+    registrations = store.Registrations()
+    message = validate_id_token(request.POST['id_token'], registrations=registrations,
                                 keys=store.platform_keys(), expected_nonce=login_state.nonce,
                                 use_nonce=store.use_nonce,
                                 login_target_link_uri=login_state.params.get('target_link_uri', ''))
