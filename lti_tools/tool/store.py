@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from lti_tools.lti1p3 import keys as tool_keys
@@ -27,34 +28,46 @@ def key_grace_seconds() -> float:
 
 
 class Registrations:
-    """The registrations of an issuer and their platforms, each issuer read in one query
-    (platforms LEFT JOIN deployments), for one request: ``registrations(issuer)`` as the protocol
-    core asks, then ``platform(registration)`` without another query. Never kept longer, so
-    an administrator's change is seen by every worker at once.
+    """The registrations of an issuer and their platforms, read in one query (platforms LEFT
+    JOIN deployments) for one request: ``registrations(issuer)`` as the protocol core asks, then
+    ``platform(registration)`` without another query. Never kept longer, so an administrator's
+    change is seen by every worker at once.
     """
 
     FIELDS = tuple(field.attname for field in Platform._meta.concrete_fields)
 
     def __init__(self):
-        self._found: dict[tuple[str, str], tuple[Platform, Registration]] = {}
+        self._by_issuer: dict[str, list[Registration]] = {}
+        self._platforms: dict[tuple[str, str], Platform] = {}
+        self._by_pk: dict[int, Platform] = {}
 
     def __call__(self, issuer: str) -> list[Registration]:
-        platforms: dict[int, tuple[Platform, list[str]]] = {}
-        rows = Platform.objects.filter(issuer=issuer).order_by('pk').values_list(*self.FIELDS, 'deployments__deployment_id')
-        for *values, deployment_id in rows:
-            platform, deployments = platforms.setdefault(values[0], (Platform.from_db('default', self.FIELDS, values), []))
-            if deployment_id is not None:
-                deployments.append(deployment_id)
-        found = []
-        for platform, deployments in platforms.values():
-            registration = platform.registration(deployments)
-            self._found[(platform.issuer, platform.client_id)] = (platform, registration)
-            found.append(registration)
-        return found
+        if issuer not in self._by_issuer:
+            self._load(Platform.objects.filter(issuer=issuer), issuer)
+        return self._by_issuer[issuer]
+
+    def of_platform(self, pk: int) -> Platform | None:
+        """The platform ``pk``, reading in the same query every registration of its issuer."""
+        same_issuer = Platform.objects.filter(issuer=Subquery(Platform.objects.filter(pk=pk).values('issuer')[:1]))
+        self._load(same_issuer)
+        return self._by_pk.get(pk)
 
     def platform(self, registration: Registration) -> Platform:
-        known = self._found.get((registration.issuer, registration.client_id))
-        return known[0] if known is not None else platform_for(registration)
+        known = self._platforms.get((registration.issuer, registration.client_id))
+        return known if known is not None else platform_for(registration)
+
+    def _load(self, platforms, issuer: str | None = None) -> None:
+        found: dict[int, tuple[Platform, list[str]]] = {}
+        for *values, deployment_id in platforms.order_by('pk').values_list(*self.FIELDS, 'deployments__deployment_id'):
+            platform, deployments = found.setdefault(values[0], (Platform.from_db('default', self.FIELDS, values), []))
+            if deployment_id is not None:
+                deployments.append(deployment_id)
+        if issuer is not None:
+            self._by_issuer[issuer] = []
+        for platform, deployments in found.values():
+            registration = platform.registration(deployments)
+            self._by_issuer.setdefault(platform.issuer, []).append(registration)
+            self._platforms[(platform.issuer, platform.client_id)] = self._by_pk[platform.pk] = platform
 
 
 def registrations(issuer: str) -> list[Registration]:
@@ -98,12 +111,54 @@ def use_nonce(issuer: str, nonce: str, expires: int) -> bool:
     """Record a nonce; False when any worker has recorded it before (a replay)."""
     now = timezone.now()
     expires_at = max(datetime.fromtimestamp(expires, tz=dt_timezone.utc), now) + NONCE_KEPT
+    _found, created = get_or_insert(UsedNonce, lookup={'issuer': issuer, 'nonce': nonce},
+                                    defaults={'expires_at': expires_at}, look_first=False)
+    return created
+
+
+def get_or_insert(model, lookup: dict, defaults: dict, look_first: bool = True):
+    """``(row, created)`` like ``get_or_create``, without a transaction of its own in autocommit
+    (one INSERT is atomic by itself; the unique constraint decides between concurrent workers).
+    ``look_first=False``: try the INSERT straight away (a row is expected to be new)."""
+    if look_first:
+        found = model.objects.filter(**lookup).first()
+        if found is not None:
+            return found, False
     try:
-        with transaction.atomic():
-            UsedNonce.objects.create(issuer=issuer, nonce=nonce, expires_at=expires_at)
+        if connection.in_atomic_block:   # a failed statement must not break the caller's transaction
+            with transaction.atomic():
+                return model.objects.create(**lookup, **defaults), True
+        return model.objects.create(**lookup, **defaults), True
     except IntegrityError:
-        return False
-    return True
+        return model.objects.filter(**lookup).first(), False
+
+
+def consume_login_state(state: str):
+    """Delete the login state ``state`` and return it (None when unknown or already used): one
+    statement (``DELETE ... RETURNING``) where the database has it, so only one request wins."""
+    table = LoginState._meta.db_table
+    columns = [field.column for field in LoginState._meta.concrete_fields]
+    if _delete_returning():   # through ``raw`` so the returned columns get Python types as in a SELECT
+        quoted = connection.ops.quote_name
+        returned = list(LoginState.objects.raw(
+            f'DELETE FROM {quoted(table)} WHERE {quoted("state")} = %s '
+            f'RETURNING {", ".join(quoted(column) for column in columns)}', [state]))
+        return returned[0] if returned else None
+    found = LoginState.objects.filter(state=state).first()
+    if found is None or not LoginState.objects.filter(pk=found.pk).delete()[0]:
+        return None
+    return found
+
+
+def _delete_returning() -> bool:
+    if connection.vendor == 'postgresql':
+        return True
+    if connection.vendor == 'sqlite':
+        import sqlite3
+        return sqlite3.sqlite_version_info >= (3, 35)
+    if connection.vendor == 'mysql':
+        return bool(connection.mysql_is_mariadb and connection.mysql_version >= (10, 5))
+    return False
 
 
 def platform_keys() -> PlatformKeys:
