@@ -2,9 +2,9 @@
 
 Sections (each measured with operations interleaved, after warm-up, medians; see ``timing``):
 course tools on a generated 10,111-block course vs olxcleaner (``course_tools``), id_token
-validation vs PyJWT (``id_token``), credential progress vs one query (``credentials``), and the
-scenario block vs branching-xblock (below). ``python -m bench.lti_launch`` times a whole LTI
-launch on its own. ``--quick`` runs everything small, for development.
+validation vs PyJWT (``id_token``), credential progress vs one query (``credentials``), the
+scenario block vs branching-xblock (below), and LTI login + launch vs a PyLTI1p3 Django tool
+(``lti``, ``lti_launch``). ``--quick`` runs everything small, for development.
 
 The scenario block side by side with its peer, open-craft's branching-xblock.
 
@@ -15,7 +15,7 @@ to the browser on every page and every answer. Both blocks get the same syntheti
 (N steps, 3 options each, the same texts) on the same XBlock runtime; the table gives bytes
 sent to the browser and the median time of one learner action, and our/peer ratios.
 
-Run: ``make bench`` (or ``.venv/bin/python -m bench [--quick] [--only course id_token credentials scenario]``).
+Run: ``make bench`` (or ``.venv-bench/bin/python -m bench [--quick] [--only course id_token credentials scenario lti]``).
 """
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def scenario_rows(steps, repeat) -> list:
     return rows
 
 
-SECTIONS = ('course', 'id_token', 'credentials', 'scenario')
+SECTIONS = ('course', 'id_token', 'credentials', 'scenario', 'lti')
 
 
 def main(argv=None) -> int:
@@ -186,6 +186,14 @@ def main(argv=None) -> int:
             print('The scenario peer is not installed: run `make bench` (it installs the `bench` extra).')
         else:
             rows += scenario_rows([10] if args.quick else args.steps, 5 if args.quick else args.repeat)
+    if 'lti' in args.only:
+        try:
+            import pylti1p3  # noqa: F401
+        except ImportError:
+            print('The LTI peer is not installed: run `make bench` (it installs the `bench` extra).')
+        else:
+            from . import lti_launch
+            rows += lti_launch.measure(10 if args.quick else 60)
     print_table(rows, f'python -m bench {" ".join(argv if argv is not None else sys.argv[1:])}'.strip()
                 + f' | {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {platform.node()} | '
                 f'{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs | Python {platform.python_version()}')
