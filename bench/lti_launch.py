@@ -106,10 +106,11 @@ def measure(repeat: int = 50, warmup: int = 5) -> list:
             Row('LTI login + launch, without our page', median['ours'], median['peer'], 'ms', peer_name, '<= 0.5'),
             Row('LTI login + launch, with the exercise page', median['ours_page'], median['peer'], 'ms', peer_name,
                 '<= 1.0'),
-            Row('  SQL statements: login', queries['ours'][0], max(queries['peer'][0], 1e-9), 'count',
-                'PyLTI1p3 tool (cache only)', '<= 2'),
-            Row('  SQL statements: launch with the page', queries['ours_page'][1], max(queries['peer'][1], 1e-9),
-                'count', 'PyLTI1p3 tool (cache only)', '<= 8'),
+            # The peer keeps everything in the cache (its counts are in the name); the floor is the target.
+            Row('  SQL statements: login', queries['ours'][0], 2, 'count',
+                f'target (PyLTI1p3 tool: {queries["peer"][0]}, cache only)', '<= 1.0'),
+            Row('  SQL statements: launch with the page', queries['ours_page'][1], 8, 'count',
+                f'target (PyLTI1p3 tool: {queries["peer"][1]}, cache only)', '<= 1.0'),
         ]
     finally:
         platform.stop()
