@@ -130,6 +130,7 @@ setup(
         # `make bench`: the peers our benchmarks compare against (installed in .venv-bench only).
         'bench': [
             'branching-xblock>=0.3.3',
+            'PyLTI1p3>=2.0',  # the LTI 1.3 tool peer of our launch (a Django tool made with it)
         ],
         # Several workers and hosts: PostgreSQL and Redis, configured from the environment.
         # The LTI tool service (lti_tools.service): gunicorn, whitenoise, PostgreSQL and Redis.

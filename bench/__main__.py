@@ -2,9 +2,9 @@
 
 Sections (each measured with operations interleaved, after warm-up, medians; see ``timing``):
 course tools on a generated 10,111-block course vs olxcleaner (``course_tools``), id_token
-validation vs PyJWT (``id_token``), credential progress vs one query (``credentials``), and the
-scenario block vs branching-xblock (below). ``python -m bench.lti_launch`` times a whole LTI
-launch on its own. ``--quick`` runs everything small, for development.
+validation vs PyJWT (``id_token``), credential progress vs one query (``credentials``), the
+scenario block vs branching-xblock (below), and LTI login + launch vs a PyLTI1p3 Django tool
+(``lti``, ``lti_launch``). ``--quick`` runs everything small, for development.
 
 The scenario block side by side with its peer, open-craft's branching-xblock (``scenario``):
 the page and one decision at 10 and 40 steps, then ours at 1,000 and 10,000 steps against ours
@@ -13,7 +13,7 @@ browser never receives options not chosen or steps not reached; the peer (branch
 0.3.3, the Open edX branching block on PyPI) sends the whole scenario on every page and answer.
 Both blocks get the same synthetic scenario below (N steps, 3 options each, the same texts).
 
-Run: ``make bench`` (or ``.venv/bin/python -m bench [--quick] [--only course id_token credentials scenario]``).
+Run: ``make bench`` (or ``.venv-bench/bin/python -m bench [--quick] [--only course id_token credentials scenario lti]``).
 """
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def peer_nodes(count: int) -> dict:
     return {'nodes': nodes, 'start_node_id': 's0'}
 
 
-SECTIONS = ('course', 'id_token', 'credentials', 'scenario')
+SECTIONS = ('course', 'id_token', 'credentials', 'scenario', 'lti')
 
 
 def main(argv=None) -> int:
@@ -125,6 +125,14 @@ def main(argv=None) -> int:
             from . import scenario
             rows += scenario.measure([10] if args.quick else args.steps, [1000] if args.quick else args.growth_steps,
                                      5 if args.quick else args.repeat)
+    if 'lti' in args.only:
+        try:
+            import pylti1p3  # noqa: F401
+        except ImportError:
+            print('The LTI peer is not installed: run `make bench` (it installs the `bench` extra).')
+        else:
+            from . import lti_launch
+            rows += lti_launch.measure(10 if args.quick else 60)
     print_table(rows, f'python -m bench {" ".join(argv if argv is not None else sys.argv[1:])}'.strip()
                 + f' | {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {platform.node()} | '
                 f'{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs | Python {platform.python_version()}')

@@ -78,7 +78,9 @@ def run(args):
 
 def init(args):
     from lti_tools.tool.setup import initialise
+    from lti_tools.tool.store import purge_expired
     done = initialise()
+    purge_expired()
     print(f'Database ready; signing key {done["kid"]} ({"created" if done["created"] else "already there"})'
           + (f'; resealed {", ".join(done["resealed"])}' if done['resealed'] else '') + '.')
     return 0
@@ -148,7 +150,9 @@ def process_grades(args):
     from lti_tools.tool import grades
     if args.retry_failed:
         print(f'{grades.requeue_failed()} failed score(s) queued again.')
+    from lti_tools.tool.store import purge_expired
     while True:
+        purge_expired()   # expired logins and nonces: here, not in the web requests
         counts = grades.deliver_due()
         print(f'sent {counts["sent"]}, will retry {counts["retry"]}, gave up {counts["failed"]}')
         sys.stdout.flush()

@@ -7,13 +7,19 @@ inside a transaction (the handler's, which holds the block's lock: ``transaction
 own), writes
 each row once per save, and reads the oldest row when history left duplicates.
 Same table and row layout as the SDK's, so the workbench's own pages read the same state.
+
+``BlockStateStore`` is one runtime's (one request's) view of it: the first read of a block
+loads all of that block's rows (its learner's state and the shared summary) in one query,
+instead of one query per field.
 """
 from __future__ import annotations
 
+import copy
 import json
 from collections import defaultdict
 
 from django.db import connection, transaction
+from django.db.models import Q
 from workbench.models import XBlockState, shorten_scope_name
 from xblock.fields import Scope
 from xblock.runtime import KeyValueStore
@@ -68,9 +74,9 @@ class LockedKeyValueStore(KeyValueStore):
         by_row: dict[tuple, list] = defaultdict(list)
         for key, value in updates.items():
             identity = row_identity(key)
-            by_row[tuple(sorted(identity.items(), key=lambda item: item[0]))].append((key.field_name, value))
-        for identity_items, fields in by_row.items():
-            identity = dict(identity_items)
+            by_row[identity_items(identity)].append((key.field_name, value))
+        for items, fields in by_row.items():
+            identity = dict(items)
             row = _filter(identity).first()
             state = json.loads(row.state) if row is not None else {}
             for name, value in fields:
@@ -84,6 +90,55 @@ class LockedKeyValueStore(KeyValueStore):
             elif row.state != text:
                 row.state = text
                 row.save(update_fields=['state'])
+            self._written(items, state)
+
+    def _written(self, items: tuple, state: dict) -> None:
+        """Hook: a row now holds ``state`` (within the caller's transaction)."""
+
+
+def identity_items(identity: dict) -> tuple:
+    return tuple(sorted(identity.items(), key=lambda item: item[0]))
+
+
+class BlockStateStore(LockedKeyValueStore):
+    """One runtime's store: a block's rows read in one query, then kept for this runtime.
+
+    Create one per runtime (per request), never share it between requests. The handler path
+    calls ``forget`` once it holds the block's lock (``MagixRuntime.handle_atomically``), so a
+    decision always reads what the previous one committed.
+    """
+
+    def __init__(self):
+        self._rows: dict[tuple, dict] = {}
+
+    def forget(self) -> None:
+        self._rows.clear()
+
+    def get(self, key):
+        return copy.deepcopy(self._state(key)[key.field_name])   # the block may change it in place
+
+    def _state(self, key) -> dict:
+        identity = row_identity(key)
+        items = identity_items(identity)
+        if items not in self._rows:
+            self._load(identity)
+        return self._rows[items]
+
+    def _load(self, identity: dict) -> None:
+        """All rows of this block id for this user and for no user (the shared summary), oldest first."""
+        user_filter = Q(user_id__isnull=True)
+        if identity['user_id'] is not None:
+            user_filter |= Q(user_id=identity['user_id'])
+        rows = XBlockState.objects.filter(user_filter, scope_id=identity['scope_id']).order_by('pk') \
+            .values_list('scope', 'scope_id', 'user_id', 'scenario', 'tag', 'state')
+        for scope, scope_id, user_id, scenario, tag, state in rows:
+            found = identity_items({'scope': scope, 'scope_id': scope_id, 'user_id': user_id,
+                                    'scenario': scenario, 'tag': tag})
+            self._rows.setdefault(found, json.loads(state))
+        self._rows.setdefault(identity_items(identity), {})
+
+    def _written(self, items: tuple, state: dict) -> None:
+        self._rows[items] = dict(state)
 
 
 STATE_STORE = LockedKeyValueStore()

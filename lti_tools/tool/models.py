@@ -51,12 +51,14 @@ class Platform(models.Model):
                 origins.add(f'{parts.scheme}://{parts.netloc}')
         return sorted(origins)
 
-    def registration(self) -> Registration:
+    def registration(self, deployment_ids=None) -> Registration:
+        """``deployment_ids``: when the caller read them already (else one more query)."""
+        if deployment_ids is None:
+            deployment_ids = self.deployments.values_list('deployment_id', flat=True)
         return Registration(
             issuer=self.issuer, client_id=self.client_id, keyset_url=self.keyset_url,
             auth_login_url=self.auth_login_url, auth_token_url=self.auth_token_url,
-            deployment_ids=frozenset(self.deployments.values_list('deployment_id', flat=True)),
-            token_audience=self.token_audience)
+            deployment_ids=frozenset(deployment_ids), token_audience=self.token_audience)
 
 
 class Deployment(models.Model):

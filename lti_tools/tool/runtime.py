@@ -19,7 +19,6 @@ from xblock.runtime import DictKeyValueStore, KeyValueStore, KvsFieldData
 from workbench.runtime import ScenarioIdManager
 
 from lti_tools.runtime import LEARNER_SCOPES, MagixRuntime, course_usage_key, split_field_data
-from lti_tools.state_store import STATE_STORE
 
 from . import catalogue
 from .session import LaunchSession
@@ -30,11 +29,11 @@ _USAGES: dict[tuple[str, str], str] = {}
 _LOCK = threading.Lock()
 
 
-def field_data(authored_writable: bool = False):
+def field_data(state_store, authored_writable: bool = False):
     """Content and settings from the exercise file (read-only for launches, as in the LMS), learner
-    state and tallies in the database."""
+    state and tallies in the database (through the runtime's ``state_store``)."""
     content = KvsFieldData(CONTENT_STORE)
-    return split_field_data(content if authored_writable else ReadOnlyFieldData(content), KvsFieldData(STATE_STORE))
+    return split_field_data(content if authored_writable else ReadOnlyFieldData(content), KvsFieldData(state_store))
 
 
 def usage_id(exercise: catalogue.Exercise) -> str:
@@ -82,12 +81,12 @@ class ReadAs(KeyValueStore):
         return self.store.has(self._key(key))
 
 
-def translated_field_data(usage: str, translated: str):
+def translated_field_data(usage: str, translated: str, state_store):
     """Content and settings of the translated parse (read-only, as for every launch); learner state
     and tallies of the exercise's own usage, in the database."""
     content = ReadOnlyFieldData(KvsFieldData(CONTENT_STORE))
     settings = ReadOnlyFieldData(KvsFieldData(ReadAs(CONTENT_STORE, {usage: translated})))
-    state = KvsFieldData(STATE_STORE)
+    state = KvsFieldData(state_store)
     return SplitFieldData({Scope.content: content, Scope.settings: settings, Scope.children: content,
                            Scope.parent: content, **{scope: state for scope in LEARNER_SCOPES}})
 
@@ -98,7 +97,7 @@ class ContentRuntime(MagixRuntime):
     def __init__(self, user_id=None):
         super().__init__(user_id)
         self.id_reader = self.id_generator = ID_MANAGER
-        self._services['field-data'] = field_data(authored_writable=True)
+        self._services['field-data'] = field_data(self.state_store, authored_writable=True)
 
 
 class LtiUserService(UserService):
@@ -125,7 +124,7 @@ class LtiRuntime(ContentRuntime):
         super().__init__(session.user_id)
         self.session = session
         self._services['user'] = LtiUserService(session)
-        self._services['field-data'] = field_data()
+        self._services['field-data'] = field_data(self.state_store)
 
     def publish(self, block, event_type, event_data):
         """An instructor's preview is never graded: no result recorded, so no score queued."""
@@ -148,7 +147,7 @@ class LtiRuntime(ContentRuntime):
         if translated is None or usage_id != exercise_usage(exercise):
             return super().get_block(usage_id, for_parent)
         keys = ScopeIds(self.user_id, 'magix_scenario', ID_MANAGER.get_definition_id(translated), usage_id)
-        return self.construct_xblock('magix_scenario', keys, field_data=translated_field_data(usage_id, translated),
+        return self.construct_xblock('magix_scenario', keys, field_data=translated_field_data(usage_id, translated, self.state_store),
                                      for_parent=for_parent)
 
     def handler_url(self, block, handler_name, suffix='', query='', thirdparty=False):

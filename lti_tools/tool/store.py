@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from lti_tools.lti1p3 import keys as tool_keys
@@ -15,7 +18,7 @@ from lti_tools.lti1p3.launch import Registration
 from lti_tools.lti1p3.platform_keys import PlatformKeys
 from lti_tools.lti1p3.services import ServiceClient
 
-from .models import Deployment, Platform, ToolKey, UsedNonce, key_passphrases
+from .models import Deployment, LoginState, Platform, ToolKey, UsedNonce, key_passphrases
 
 log = logging.getLogger(__name__)
 
@@ -24,25 +27,138 @@ def key_grace_seconds() -> float:
     return float(getattr(settings, 'LTI_KEY_GRACE_SECONDS', tool_keys.DEFAULT_GRACE_SECONDS))
 
 
+class Registrations:
+    """The registrations of an issuer and their platforms, read in one query (platforms LEFT
+    JOIN deployments) for one request: ``registrations(issuer)`` as the protocol core asks, then
+    ``platform(registration)`` without another query. Never kept longer, so an administrator's
+    change is seen by every worker at once.
+    """
+
+    FIELDS = tuple(field.attname for field in Platform._meta.concrete_fields)
+
+    def __init__(self):
+        self._by_issuer: dict[str, list[Registration]] = {}
+        self._platforms: dict[tuple[str, str], Platform] = {}
+        self._by_pk: dict[int, Platform] = {}
+
+    def __call__(self, issuer: str) -> list[Registration]:
+        if issuer not in self._by_issuer:
+            self._load(Platform.objects.filter(issuer=issuer), issuer)
+        return self._by_issuer[issuer]
+
+    def of_platform(self, pk: int) -> Platform | None:
+        """The platform ``pk``, reading in the same query every registration of its issuer."""
+        same_issuer = Platform.objects.filter(issuer=Subquery(Platform.objects.filter(pk=pk).values('issuer')[:1]))
+        self._load(same_issuer)
+        return self._by_pk.get(pk)
+
+    def platform(self, registration: Registration) -> Platform:
+        known = self._platforms.get((registration.issuer, registration.client_id))
+        return known if known is not None else platform_for(registration)
+
+    def _load(self, platforms, issuer: str | None = None) -> None:
+        found: dict[int, tuple[Platform, list[str]]] = {}
+        for *values, deployment_id in platforms.order_by('pk').values_list(*self.FIELDS, 'deployments__deployment_id'):
+            platform, deployments = found.setdefault(values[0], (Platform.from_db('default', self.FIELDS, values), []))
+            if deployment_id is not None:
+                deployments.append(deployment_id)
+        if issuer is not None:
+            self._by_issuer[issuer] = []
+        for platform, deployments in found.values():
+            registration = platform.registration(deployments)
+            self._by_issuer.setdefault(platform.issuer, []).append(registration)
+            self._platforms[(platform.issuer, platform.client_id)] = self._by_pk[platform.pk] = platform
+
+
 def registrations(issuer: str) -> list[Registration]:
-    return [platform.registration() for platform in Platform.objects.filter(issuer=issuer).prefetch_related('deployments')]
+    return Registrations()(issuer)
 
 
 def platform_for(registration: Registration) -> Platform:
     return Platform.objects.get(issuer=registration.issuer, client_id=registration.client_id)
 
 
+LOGIN_LIFETIME = timedelta(minutes=10)
+NONCE_KEPT = timedelta(hours=1)   # after the id_token's expiry
+PURGE_EVERY_SECONDS = 300
+_last_purge = [0.0]
+_purge_lock = threading.Lock()
+
+
+def purge_expired(now=None) -> dict:
+    """Delete logins that can no longer complete and nonces whose token has expired, in one
+    transaction. Run by the grade worker and ``magix lti init``; requests call ``purge_now_and_then``.
+    Expired rows left a while are harmless: a login is refused by its age, a nonce row only
+    makes a replay fail (and an expired token is refused anyway)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        logins = LoginState.objects.filter(created_at__lt=now - LOGIN_LIFETIME).delete()[0]
+        nonces = UsedNonce.objects.filter(expires_at__lt=now - NONCE_KEPT).delete()[0]
+    return {'logins': logins, 'nonces': nonces}
+
+
+def purge_now_and_then() -> None:
+    """``purge_expired`` at most once per ``PURGE_EVERY_SECONDS`` in this process (not in every request)."""
+    moment = time.monotonic()
+    with _purge_lock:
+        if _last_purge[0] and moment - _last_purge[0] < PURGE_EVERY_SECONDS:
+            return
+        _last_purge[0] = moment
+    purge_expired()
+
+
 def use_nonce(issuer: str, nonce: str, expires: int) -> bool:
     """Record a nonce; False when any worker has recorded it before (a replay)."""
     now = timezone.now()
-    UsedNonce.objects.filter(expires_at__lt=now - timedelta(hours=1)).delete()
-    expires_at = max(datetime.fromtimestamp(expires, tz=dt_timezone.utc), now) + timedelta(hours=1)
+    expires_at = max(datetime.fromtimestamp(expires, tz=dt_timezone.utc), now) + NONCE_KEPT
+    _found, created = get_or_insert(UsedNonce, lookup={'issuer': issuer, 'nonce': nonce},
+                                    defaults={'expires_at': expires_at}, look_first=False)
+    return created
+
+
+def get_or_insert(model, lookup: dict, defaults: dict, look_first: bool = True):
+    """``(row, created)`` like ``get_or_create``, without a transaction of its own in autocommit
+    (one INSERT is atomic by itself; the unique constraint decides between concurrent workers).
+    ``look_first=False``: try the INSERT straight away (a row is expected to be new)."""
+    if look_first:
+        found = model.objects.filter(**lookup).first()
+        if found is not None:
+            return found, False
     try:
-        with transaction.atomic():
-            UsedNonce.objects.create(issuer=issuer, nonce=nonce, expires_at=expires_at)
+        if connection.in_atomic_block:   # a failed statement must not break the caller's transaction
+            with transaction.atomic():
+                return model.objects.create(**lookup, **defaults), True
+        return model.objects.create(**lookup, **defaults), True
     except IntegrityError:
-        return False
-    return True
+        return model.objects.filter(**lookup).first(), False
+
+
+def consume_login_state(state: str):
+    """Delete the login state ``state`` and return it (None when unknown or already used): one
+    statement (``DELETE ... RETURNING``) where the database has it, so only one request wins."""
+    table = LoginState._meta.db_table
+    columns = [field.column for field in LoginState._meta.concrete_fields]
+    if _delete_returning():   # through ``raw`` so the returned columns get Python types as in a SELECT
+        quoted = connection.ops.quote_name
+        returned = list(LoginState.objects.raw(
+            f'DELETE FROM {quoted(table)} WHERE {quoted("state")} = %s '
+            f'RETURNING {", ".join(quoted(column) for column in columns)}', [state]))
+        return returned[0] if returned else None
+    found = LoginState.objects.filter(state=state).first()
+    if found is None or not LoginState.objects.filter(pk=found.pk).delete()[0]:
+        return None
+    return found
+
+
+def _delete_returning() -> bool:
+    if connection.vendor == 'postgresql':
+        return True
+    if connection.vendor == 'sqlite':
+        import sqlite3
+        return sqlite3.sqlite_version_info >= (3, 35)
+    if connection.vendor == 'mysql':
+        return bool(connection.mysql_is_mariadb and connection.mysql_version >= (10, 5))
+    return False
 
 
 def platform_keys() -> PlatformKeys:

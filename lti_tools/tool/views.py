@@ -5,13 +5,11 @@ import functools
 import logging
 import re
 from dataclasses import asdict
-from datetime import timedelta
 from http.cookies import Morsel
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -36,7 +34,7 @@ from .runtime import LtiRuntime, usage_id
 from .session import LaunchSession
 
 log = logging.getLogger(__name__)
-LOGIN_LIFETIME = timedelta(minutes=10)
+LOGIN_LIFETIME = store.LOGIN_LIFETIME
 DEEP_LINK_SALT = 'magix.lti.deep-link'
 LEARNER_HANDLERS = frozenset({LEARNER})
 EXERCISE_IN_URL = re.compile(r'/lti/launch/(?P<slug>[a-z0-9][a-z0-9-]*)/?$')
@@ -157,10 +155,10 @@ def session_from(token: str) -> LaunchSession:
 def login(request):
     """Third-party initiated login (GET or POST): remember state and nonce, go to the platform."""
     params = request.POST if request.method == 'POST' else request.GET
-    started = oidc.start_login(params, registrations=store.registrations,
-                               redirect_uri=absolute(request, 'launch'))
-    platform = store.platform_for(started.registration)
-    LoginState.objects.filter(created_at__lt=timezone.now() - LOGIN_LIFETIME).delete()
+    registrations = store.Registrations()
+    started = oidc.start_login(params, registrations=registrations, redirect_uri=absolute(request, 'launch'))
+    platform = registrations.platform(started.registration)
+    store.purge_now_and_then()
     LoginState.objects.create(state=started.state, nonce=started.nonce, platform=platform, params=started.params)
     response = HttpResponse(status=302)
     response['Location'] = started.redirect_url
@@ -174,8 +172,8 @@ def consume_login(request) -> LoginState:
     state = request.POST.get('state', '')
     if not state or not request.POST.get('id_token'):
         raise InvalidLaunch('the launch has no state or no id_token')
-    login_state = LoginState.objects.filter(state=state).select_related('platform').first()
-    if login_state is None or not LoginState.objects.filter(pk=login_state.pk).delete()[0]:
+    login_state = store.consume_login_state(state)
+    if login_state is None:
         raise StateMismatch('the state is unknown or was already used')
     if login_state.created_at < timezone.now() - LOGIN_LIFETIME:
         raise StateMismatch('the login has expired')
@@ -188,18 +186,21 @@ def consume_login(request) -> LoginState:
 def launch(request, slug=None):
     """The platform posts the id_token here (our redirect URI)."""
     login_state = consume_login(request)
-    request.lti_platform = login_state.platform
+    registrations = store.Registrations()
+    request.lti_platform = registrations.of_platform(login_state.platform_id)
+    if request.lti_platform is None:
+        raise StateMismatch('the platform of this login is no longer registered')
     cookie = request.COOKIES.get(state_cookie(login_state.state))
     if cookie is None:
         return cookies_blocked(request, login_state)
     if not constant_time_compare(cookie, login_state.state):
         raise StateMismatch('the state cookie does not match the state')
-    message = validate_id_token(request.POST['id_token'], registrations=store.registrations,
+    message = validate_id_token(request.POST['id_token'], registrations=registrations,
                                 keys=store.platform_keys(), expected_nonce=login_state.nonce,
                                 use_nonce=store.use_nonce,
                                 login_target_link_uri=login_state.params.get('target_link_uri', ''))
     if (message.registration.issuer, message.registration.client_id) != \
-            (login_state.platform.issuer, login_state.platform.client_id):
+            (request.lti_platform.issuer, request.lti_platform.client_id):
         raise StateMismatch('the id_token comes from another platform than the login')
     language = activate_language(message.locale)
     if message.message_type == claims.DEEP_LINKING_REQUEST:
@@ -226,32 +227,51 @@ def chosen_exercise(message: Launch, slug: str | None, link: ResourceLink | None
     return exercise
 
 
-@transaction.atomic
-def record_launch(message: Launch, exercise: catalogue.Exercise | None) -> tuple[Learner, ResourceLink]:
-    platform = store.platform_for(message.registration)
-    learner, _created = Learner.objects.get_or_create(issuer=message.issuer, deployment_id=message.deployment_id,
-                                                      subject=message.subject)
+def record_launch(message: Launch, exercise: catalogue.Exercise | None, platform: Platform,
+                  link: ResourceLink | None) -> tuple[Learner, ResourceLink]:
+    """Remember the learner, the link (``link``: as already read, or None) and who launched it.
+
+    Each write is an upsert on its own unique key, so concurrent launches of the same learner or
+    link converge without one transaction around them all; unchanged rows are not rewritten.
+    """
+    now = timezone.now()
     person = message.person
-    learner.name = person.get('name') or ' '.join(filter(None, [person.get('given_name'), person.get('family_name')])) \
-        or learner.name
-    learner.email = person.get('email', learner.email)
-    learner.last_seen = timezone.now()
-    learner.save()
-    link, _created = ResourceLink.objects.get_or_create(
-        platform=platform, deployment_id=message.deployment_id, resource_link_id=message.resource_link['id'])
-    if exercise is not None:
-        link.scenario = exercise.slug
-    link.title = str(message.resource_link.get('title') or '')[:255]
-    link.context_id = str(message.context.get('id') or '')[:255]
-    link.context_title = str(message.context.get('title') or '')[:255]
-    link.lineitem_url = str(message.ags.get('lineitem') or link.lineitem_url)
-    link.lineitems_url = str(message.ags.get('lineitems') or link.lineitems_url)
+    name = person.get('name') or ' '.join(filter(None, [person.get('given_name'), person.get('family_name')]))
+    learner, new_learner = store.get_or_insert(
+        Learner, lookup={'issuer': message.issuer, 'deployment_id': message.deployment_id, 'subject': message.subject},
+        defaults={'name': name, 'email': person.get('email', ''), 'last_seen': now})
+    if not new_learner:
+        learner.name, learner.email, learner.last_seen = name or learner.name, person.get('email', learner.email), now
+        learner.save(update_fields=['name', 'email', 'last_seen'])
     scopes = message.ags.get('scope')
-    link.ags_scopes = [str(scope) for scope in scopes] if isinstance(scopes, list) else link.ags_scopes
-    link.memberships_url = message.nrps_url or link.memberships_url
-    link.save()
-    Participation.objects.update_or_create(learner=learner, resource_link=link, defaults={
-        'teaching': message.roles.is_teaching, 'last_launch': timezone.now()})
+    wanted = {
+        'title': str(message.resource_link.get('title') or '')[:255],
+        'context_id': str(message.context.get('id') or '')[:255],
+        'context_title': str(message.context.get('title') or '')[:255],
+        **({'scenario': exercise.slug} if exercise is not None else {}),
+        **({'lineitem_url': str(message.ags['lineitem'])} if message.ags.get('lineitem') else {}),
+        **({'lineitems_url': str(message.ags['lineitems'])} if message.ags.get('lineitems') else {}),
+        **({'ags_scopes': [str(scope) for scope in scopes]} if isinstance(scopes, list) else {}),
+        **({'memberships_url': message.nrps_url} if message.nrps_url else {}),
+    }
+    created = False
+    if link is None:
+        link, created = store.get_or_insert(
+            ResourceLink, lookup={'platform': platform, 'deployment_id': message.deployment_id,
+                                  'resource_link_id': message.resource_link['id']}, defaults=wanted, look_first=False)
+        link.platform = platform
+    changed = [field for field, value in wanted.items() if getattr(link, field) != value]
+    if changed and not created:
+        for field in changed:
+            setattr(link, field, wanted[field])
+        link.save(update_fields=changed)
+    launched = {'teaching': message.roles.is_teaching, 'last_launch': now}
+    # A new learner has no participation yet (another launch may create it first: then we update).
+    if new_learner or not Participation.objects.filter(learner=learner, resource_link=link).update(**launched):
+        _participation, inserted = store.get_or_insert(Participation, {'learner': learner, 'resource_link': link},
+                                                       launched, look_first=False)
+        if not inserted:
+            Participation.objects.filter(learner=learner, resource_link=link).update(**launched)
     return learner, link
 
 
@@ -277,15 +297,18 @@ def exercise_launch(request, message: Launch, language: str, slug: str | None) -
 
     A link with no (or no longer offered) exercise: instructors choose one, learners are told.
     """
-    existing = ResourceLink.objects.filter(platform__issuer=message.issuer, deployment_id=message.deployment_id,
+    platform = request.lti_platform   # the login's, which issued this id_token (checked in ``launch``)
+    existing = ResourceLink.objects.filter(platform=platform, deployment_id=message.deployment_id,
                                            resource_link_id=message.resource_link['id']).first()
+    if existing is not None:
+        existing.platform = platform
     try:
         exercise = chosen_exercise(message, slug, existing)
     except ExerciseNotFound:
         if not message.roles.is_teaching:
             raise
         exercise = None
-    learner, link = record_launch(message, exercise)
+    learner, link = record_launch(message, exercise, platform, existing)
     session = LaunchSession(learner=learner.pk, user_id=learner.anonymous_id, link=link.pk,
                             exercise=exercise.slug if exercise else '', teaching=message.roles.is_teaching,
                             language=language)
