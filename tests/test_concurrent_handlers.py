@@ -63,7 +63,7 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def page(self, student):
-        with self.opener.open(f'{self.base}/scenario/{SCENARIO_ID}/?student={student}', timeout=60) as response:
+        with self.opener.open(f'{self.base}/workbench/scenario/{SCENARIO_ID}/?student={student}', timeout=60) as response:
             return response.read().decode('utf-8')
 
     def csrf(self):
@@ -81,7 +81,7 @@ class Browser:
 
 def handler_url(base, html, student, name='choose'):
     usage = re.search(r"data-usage='([^']+)' data-block-type='magix_scenario'", html).group(1)
-    return f'{base}/handler/{usage}/{name}/?student={student}', usage
+    return f'{base}/workbench/handler/{usage}/{name}/?student={student}', usage
 
 
 def at_once(calls):
@@ -128,7 +128,7 @@ class Database:
 
 def on_each(bases, url):
     """The same handler URL on each server, round robin over ``COPIES`` calls."""
-    path = url[url.index('/handler/'):]
+    path = url[url.index('/workbench/handler/'):]
     return [bases[index % len(bases)] + path for index in range(COPIES)]
 
 

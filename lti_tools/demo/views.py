@@ -41,8 +41,13 @@ def show_scenario(request, scenario_id, view_name='student_view', template='work
 
 
 def handler(request, usage_id, handler_slug, suffix='', authenticated=True):
-    """A block's handler, in one locked transaction; unknown blocks and handlers are a JSON 404."""
+    """A block's handler, in one locked transaction; unknown blocks and handlers are a JSON 404.
+
+    The workbench knows its blocks' usage ids once it has loaded its scenarios, which it does
+    lazily on a first page view: a process whose first request is a handler call loads them here.
+    """
     student_id = workbench.get_student_id(request) if authenticated else 'none'
+    get_scenarios()
     return call_handler(MagixRuntime(student_id), usage_id, handler_slug, request, suffix or '', pop_path=2)
 
 
