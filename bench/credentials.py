@@ -11,33 +11,12 @@ import argparse
 
 from .timing import Row, interleaved, print_table
 
-COURSE = 'course-v1:MAGIX+AIGOV101+2026'
-OTHER_COURSE = 'course-v1:MAGIX+AIGOV201+2026'
-
-
-def block_key(block_type: str, name: str, course: str = COURSE) -> str:
-    return f'block-v1:{course[len("course-v1:"):]}+type@{block_type}+block@{name}'
+from tests.credentials.support import COURSE, OTHER_COURSE, block_key, large_pathway_xml
 
 
 def pathway_xml(requirements: int) -> str:
-    blocks = '\n'.join(f'<block usage="{block_key("problem", f"check-{index}")}" min-score="0.5"/>'
-                       f'<block usage="{block_key("magix_scenario", f"case-{index}")}"/>'
-                       for index in range(requirements // 2))
-    return f"""
-<pathway id="large">
-  <organisations><organisation id="uni" country="LU"><name>Uni</name></organisation></organisations>
-  <programme id="p" ects="2" eqf="7" awarded-by="uni" participation="online">
-    <title>Large</title><assessment>Quiz</assessment><quality-assurance>QA</quality-assurance>
-    <micro-credential id="big" ects="1"><title>Big</title>
-      <learning-outcomes><outcome>Many things.</outcome></learning-outcomes>
-      <requirements>{blocks}</requirements>
-    </micro-credential>
-    <micro-credential id="course" ects="1"><title>Course</title>
-      <learning-outcomes><outcome>A course.</outcome></learning-outcomes>
-      <requirements><course key="{OTHER_COURSE}" min-score="0.5"/></requirements>
-    </micro-credential>
-  </programme>
-</pathway>"""
+    """The pathway the tests count queries on (tests/credentials/support.py)."""
+    return large_pathway_xml(requirements)
 
 
 def measure(repeat: int, requirements: int = 200) -> list[Row]:

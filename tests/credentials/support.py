@@ -20,6 +20,31 @@ def demo_pathway():
     return parse_pathway(DEMO_XML)
 
 
+OTHER_COURSE = 'course-v1:MAGIX+AIGOV201+2026'
+
+
+def large_pathway_xml(requirements: int = 200) -> str:
+    """A pathway of ``requirements`` block requirements (problems and scenarios) plus another course."""
+    blocks = '\n'.join(f'<block usage="{block_key("problem", f"check-{index}")}" min-score="0.5"/>'
+                       f'<block usage="{block_key("magix_scenario", f"case-{index}")}"/>'
+                       for index in range(requirements // 2))
+    return f"""
+<pathway id="large">
+  <organisations><organisation id="uni" country="LU"><name>Uni</name></organisation></organisations>
+  <programme id="p" ects="2" eqf="7" awarded-by="uni" participation="online">
+    <title>Large</title><assessment>Quiz</assessment><quality-assurance>QA</quality-assurance>
+    <micro-credential id="big" ects="1"><title>Big</title>
+      <learning-outcomes><outcome>Many things.</outcome></learning-outcomes>
+      <requirements>{blocks}</requirements>
+    </micro-credential>
+    <micro-credential id="course" ects="1"><title>Course</title>
+      <learning-outcomes><outcome>A course.</outcome></learning-outcomes>
+      <requirements><course key="{OTHER_COURSE}" min-score="0.5"/></requirements>
+    </micro-credential>
+  </programme>
+</pathway>"""
+
+
 SMALL = """\
 <pathway id="small" default-language="en">
   <organisations>

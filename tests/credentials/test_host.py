@@ -24,10 +24,9 @@ from xblocks.credentials.sources import CompletionServiceSource
 
 from tests.scenario.support import page_answering
 
-from .support import COURSE, block_key
+from .support import COURSE, OTHER_COURSE, block_key, large_pathway_xml
 
 pytestmark = pytest.mark.django_db
-OTHER_COURSE = 'course-v1:MAGIX+AIGOV201+2026'
 
 
 def test_record_and_read_results():
@@ -71,24 +70,7 @@ def test_course_requirements_read_the_course_row_or_the_sum_of_its_grades():
 
 
 def large_pathway(requirements=200):
-    blocks = '\n'.join(f'<block usage="{block_key("problem", f"check-{index}")}" min-score="0.5"/>'
-                       f'<block usage="{block_key("magix_scenario", f"case-{index}")}"/>'
-                       for index in range(requirements // 2))
-    return parse_pathway(f"""
-<pathway id="large">
-  <organisations><organisation id="uni" country="LU"><name>Uni</name></organisation></organisations>
-  <programme id="p" ects="2" eqf="7" awarded-by="uni" participation="online">
-    <title>Large</title><assessment>Quiz</assessment><quality-assurance>QA</quality-assurance>
-    <micro-credential id="big" ects="1"><title>Big</title>
-      <learning-outcomes><outcome>Many things.</outcome></learning-outcomes>
-      <requirements>{blocks}</requirements>
-    </micro-credential>
-    <micro-credential id="course" ects="1"><title>Course</title>
-      <learning-outcomes><outcome>A course.</outcome></learning-outcomes>
-      <requirements><course key="{OTHER_COURSE}" min-score="0.5"/></requirements>
-    </micro-credential>
-  </programme>
-</pathway>""")
+    return parse_pathway(large_pathway_xml(requirements))
 
 
 def test_progress_query_count_does_not_grow_with_requirements(django_assert_num_queries):
