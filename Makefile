@@ -21,7 +21,7 @@ PLATFORM_TESTS ?= tests/openedx tests/scenario tests/credentials tests/course_ex
 # (Left out: the tests of our demo host, the xblock-sdk workbench, which loads every installed
 # block class; in the platform's environment some of them need the LMS's apps. The LMS is the host there.)
 # What those tests need beyond the platform and our package (our exact versions, never over a platform pin).
-PLATFORM_TEST_TOOLS ?= pytest pytest-django hypothesis pyshacl rdflib xblock-sdk rapidfuzz translate-toolkit
+PLATFORM_TEST_TOOLS ?= pytest pytest-django hypothesis pyshacl rdflib xblock-sdk rapidfuzz
 # Installed by the platform, left out of our test session (see ../shared/openedx/README.md):
 # acid-xblock's aside, staff-graded-xblock and edx-sga (they import the LMS) break XBlock's test runtimes.
 PLATFORM_LEAVE_OUT ?= acid-xblock staff-graded-xblock edx-sga
