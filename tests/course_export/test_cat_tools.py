@@ -12,7 +12,7 @@ import pytest
 from course_export import catalogue, tmx, xliff
 from course_export.olx import REPO
 
-pytest.importorskip('translate.storage.xliff', reason='translate-toolkit is in the test extra')
+pytest.importorskip('translate.storage.xliff', reason='translate-toolkit is not installed here (it is in the test extra; it does not install beside the Open edX pins of make test-platform)')
 from translate.convert import xliff2po  # noqa: E402
 from translate.storage import po as tt_po  # noqa: E402
 from translate.storage import tmx as tt_tmx  # noqa: E402
