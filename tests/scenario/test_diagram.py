@@ -261,6 +261,11 @@ def test_the_author_view_scrolls_inside_the_diagram_frame_not_the_page(frame_wid
         }''')
         page.locator('.magix-diagram-frame').focus()  # reachable by keyboard, so it scrolls with arrow keys
         page.keyboard.press('ArrowRight')
+        # Chromium scrolls a little after the key press (smoothly): wait for it, within a bound.
+        try:
+            page.wait_for_function("document.querySelector('.magix-diagram-frame').scrollLeft > 0", timeout=10_000)
+        except Exception:  # noqa: BLE001 (the assertion below reports what was seen)
+            pass
         scrolled = page.evaluate("document.querySelector('.magix-diagram-frame').scrollLeft")
         browser.close()
     assert sizes['page'] <= frame_width, sizes                 # the page does not scroll sideways
