@@ -10,5 +10,5 @@ class HostConfig(AppConfig):
             return
         from workbench import scenarios
 
-        from .demo.views import init_scenarios
+        from .demo.scenarios import init_scenarios
         scenarios.init_scenarios = init_scenarios  # see its docstring: the SDK's stops at the first failing sample

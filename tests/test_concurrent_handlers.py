@@ -22,7 +22,9 @@ import pytest
 
 from tests.scenario.support import page_answering
 from tests.servers import postgres_url, start_demo  # noqa: F401  (postgres_url is a fixture)
+from xblocks.credentials.block import CredentialProgressBlock
 from xblocks.scenario import engine
+from xblocks.scenario.block import ScenarioBlock
 from xblocks.scenario.loading import load_scenario
 
 SCENARIO_FILE = Path(__file__).resolve().parents[1] / 'xblocks' / 'scenario' / 'content' / '01-eligibility.xml'
@@ -62,8 +64,8 @@ class Browser:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
-    def page(self, student):
-        with self.opener.open(f'{self.base}/workbench/scenario/{SCENARIO_ID}/?student={student}', timeout=60) as response:
+    def page(self, student, scenario_id=SCENARIO_ID):
+        with self.opener.open(f'{self.base}/workbench/scenario/{scenario_id}/?student={student}', timeout=60) as response:
             return response.read().decode('utf-8')
 
     def csrf(self):
@@ -124,6 +126,12 @@ class Database:
 
     def grade(self, student):
         return self.rows('SELECT earned, possible FROM magix_results_learnerresult WHERE user_key = ?', student)
+
+
+def rendered(page):
+    """What a page shows, without what differs between two renderings (element ids, the CSRF token)."""
+    page = re.sub(r'magix-[0-9a-f]{12}', 'magix-ID', page)
+    return re.sub(r'csrf[^"\']*["\'][^"\']*["\'][^"\']+', 'csrf', page, flags=re.I)
 
 
 def on_each(bases, url):
@@ -188,3 +196,24 @@ def test_postgresql_one_decision_one_change(tmp_path, postgres_url):  # noqa: F8
     with start_demo(state, DATABASE_URL=postgres_url) as first, start_demo(state, DATABASE_URL=postgres_url) as second:
         database = Database(lambda: psycopg.connect(postgres_url.replace('postgres://', 'postgresql://')), '%s')
         check_one_decision_one_change([first, second], database)
+
+
+
+def test_a_new_process_loads_its_scenarios_once_under_concurrent_first_requests(tmp_path):
+    """A demo process loads the workbench's scenarios on its first workbench request, and those
+    usually come several at once (each in its own thread). Loaded concurrently, the SDK's shared id
+    generator gave one scenario's definition another's usage id: a CI run saw every post of a
+    learner's second decision answered "this exercise has changed" (issue 8, probe 3, both servers).
+    Here the first requests a fresh process gets are eight handler calls and pages at once; then
+    every scenario page must show its own exercise, as a process that loaded in peace does."""
+    scenarios = [f'{tag}.{index}' for tag, cls in (('magix_scenario', ScenarioBlock), ('magix_credential_progress',
+                 CredentialProgressBlock)) for index in range(len(cls.workbench_scenarios()))]
+    with start_demo(tmp_path / 'quiet') as quiet:
+        expected = {name: rendered(Browser(quiet).page('reader', name)) for name in scenarios}
+    with start_demo(tmp_path / 'busy') as busy:
+        browsers = [Browser(busy) for _ in range(COPIES)]
+        answers = at_once([(lambda browser=browser, name=scenarios[index % len(scenarios)]:
+                            browser.page(f'first-{index}', name)) for index, browser in enumerate(browsers)])
+        assert all(answers)
+        found = {name: rendered(Browser(busy).page('reader', name)) for name in scenarios}
+    assert found == expected

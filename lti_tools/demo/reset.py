@@ -34,16 +34,18 @@ def reset_everyone() -> int:
     """Forget every demo learner's state, the exercises' tallies and the demo results.
 
     Tallies share their rows with the blocks' settings, so the demo's scenarios are loaded
-    again afterwards (as the SDK's reset did), under the same ids.
+    again (as the SDK's reset did), under the same ids, in the transaction that deleted them.
     """
-    from workbench.runtime import ID_MANAGER
-    from workbench.scenarios import init_scenarios
+    from .scenarios import init_scenarios
     lti_users = Learner.objects.values('anonymous_id')
-    with transaction.atomic():
+    removed = 0
+
+    def delete_demo_rows():
+        nonlocal removed
         removed = XBlockState.objects.filter(
             (Q(scenario__isnull=False) & ~Q(scenario__startswith=LTI_SCENARIO_PREFIX))
             | (Q(scenario__isnull=True) & ~Q(user_id__in=lti_users))).delete()[0]
         removed += demo_results().delete()[0]
-    ID_MANAGER.clear()
-    init_scenarios()
+
+    init_scenarios(reload=True, before_loading=delete_demo_rows)
     return removed

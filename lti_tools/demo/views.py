@@ -71,24 +71,3 @@ def reset_state(request):
             reset.reset_learner(student_id)
         return HttpResponseRedirect(f'{reverse("workbench_index")}?{urlencode({"student": student_id, "reset": scope})}')
     return render(request, 'demo/reset.html', {'student_id': student_id})
-def init_scenarios():
-    """The workbench's scenario list: the scenarios of the blocks it shows (ours), each loaded on its own.
-
-    The SDK's ``init_scenarios`` loads every installed block's samples and stops at the first
-    that fails; Open edX's extracted blocks (``xblocks-contrib``) fail there, because their
-    samples need the LMS runtime (``get_policy``, pointer files). Installed by ``apps.py``.
-    """
-    from django.conf import settings
-    from workbench import scenarios
-    from workbench.runtime import WORKBENCH_KVS
-    from xblock.core import XBlock
-
-    scenarios.SCENARIOS.clear()
-    if settings.WORKBENCH['reset_state_on_restart']:
-        WORKBENCH_KVS.clear()
-    else:
-        WORKBENCH_KVS.prep_for_scenario_loading()
-    excluded = getattr(settings, 'EXCLUDED_XBLOCKS', set())
-    for class_name, cls in sorted(XBlock.load_classes(fail_silently=True)):
-        if class_name not in excluded:
-            scenarios.add_class_scenarios(class_name, cls, fail_silently=True)
