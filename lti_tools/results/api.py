@@ -97,7 +97,12 @@ def results_by_learner(keys: Iterable[str]) -> dict[str, dict[str, Result]]:
 
 
 class HostResultsSource:
-    """The credential progress ``ResultsSource`` of one learner on this host."""
+    """The credential progress ``ResultsSource`` of one learner on this host.
+
+    Its rows include the completion ``HostCompletionService`` records (same ``results_store``),
+    so the widget does not ask that service again (``xblocks.credentials.sources.learner_source``).
+    """
+    results_store = LearnerResult._meta.label
 
     def __init__(self, user_key):
         self.user_key = str(user_key)

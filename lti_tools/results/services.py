@@ -13,6 +13,7 @@ from .models import LearnerResult
 
 class HostCompletionService:
     """Completion of one learner within one course (``context_key``), read in one query."""
+    results_store = LearnerResult._meta.label   # the rows HostResultsSource reads too
 
     def __init__(self, user_key, context_key):
         self._user_key, self._context_key = str(user_key), str(context_key)

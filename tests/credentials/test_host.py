@@ -20,7 +20,7 @@ from xblocks.credentials import verification
 from xblocks.credentials.keys import generate_issuer_key, load_verification_keys
 from xblocks.credentials.pathway_xml import parse_pathway
 from xblocks.credentials.progress import Result, compute_progress
-from xblocks.credentials.sources import CompletionServiceSource
+from xblocks.credentials.sources import CompletionServiceSource, learner_source
 
 from tests.scenario.support import page_answering
 
@@ -81,11 +81,16 @@ def test_progress_query_count_does_not_grow_with_requirements(django_assert_num_
         record_result('alice', block_key('magix_scenario', f'case-{index}'), completion=1.0)
         record_result('bob', block_key('problem', f'check-{index}'), earned=0, possible=1)
     record_result('alice', block_key('problem', 'p', OTHER_COURSE), earned=1, possible=1)
-    # What the widget builds on our host: completion through the completion service, the rest in bulk.
-    source = CompletionServiceSource(HostCompletionService('alice', COURSE), COURSE, HostResultsSource('alice'))
-    with django_assert_num_queries(2):  # one for the results, one through the completion service
+    # What the widget builds on our host: the completion service records into the results store,
+    # so the results (completion included) are read once.
+    source = learner_source(HostResultsSource('alice'), HostCompletionService('alice', COURSE), COURSE)
+    with django_assert_num_queries(1):
         progress = compute_progress(pathway, source)
     assert progress.earned and progress.ects_earned == 2
+    # Where the completion service is another store's (Open edX: BlockCompletion), it is asked too.
+    separate = CompletionServiceSource(HostCompletionService('alice', COURSE), COURSE, HostResultsSource('alice'))
+    with django_assert_num_queries(2):  # one for the results, one through the completion service
+        assert compute_progress(pathway, separate).ects_earned == 2
     with django_assert_num_queries(1):
         everyone = results_by_learner(pathway.result_keys())
     assert set(everyone) == {'alice', 'bob'} and len(everyone['alice']) == 201
@@ -254,6 +259,6 @@ def test_progress_parses_no_key_once_the_pathway_is_read(monkeypatch, django_ass
                             classmethod(lambda cls, text, original=original: calls.append(text) or original(text)))
     source = CompletionServiceSource(HostCompletionService('alice', COURSE), COURSE, HostResultsSource('alice'))
     for _ in range(2):
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(2):  # the completion service asked too, as in Open edX
             compute_progress(pathway, source)
     assert calls == []

@@ -30,7 +30,7 @@ from .loading import demo_block_xml, demo_course_page, load_pathway, loader
 from .model import BLOCK, COURSE, CREDENTIAL, Pathway
 from .pathway_xml import canonical_xml
 from .progress import closure, compute_progress, earned_counts, progress_from_results
-from .sources import CompletionServiceSource
+from .sources import learner_source
 from .studio import CredentialStudioMixin
 
 USER_ID, USER_IS_STAFF = 'edx-platform.user_id', 'edx-platform.user_is_staff'
@@ -100,10 +100,8 @@ class CredentialProgressBlock(CredentialStudioMixin, CredentialHeadlessMixin, I1
         backend = self.backend()
         if backend is None:
             return None
-        source = backend.source_for(user_id)
-        completion = self.runtime.service(self, 'completion')
-        if completion is not None:
-            source = CompletionServiceSource(completion, self.course_key(), source)
+        source = learner_source(backend.source_for(user_id), self.runtime.service(self, 'completion'),
+                                self.course_key())
         return compute_progress(pathway, source)
 
     def render_template(self, template, **context):

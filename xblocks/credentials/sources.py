@@ -35,6 +35,22 @@ def usage_keys_in_course(keys: Sequence[str], course_key: str) -> dict[str, Usag
     return found
 
 
+def learner_source(other: ResultsSource, completion_service, course_key: str) -> ResultsSource:
+    """What the widget reads a learner's results from.
+
+    Completion of current-course blocks comes through the runtime's ``completion`` service, as Open
+    edX blocks read it, and the rest from the host's bulk source; unless both name the same
+    ``results_store`` (our host: the service writes to and reads from the table the bulk source
+    reads, so asking it again would be a second query for rows already read).
+    """
+    if completion_service is None:
+        return other
+    store = getattr(other, 'results_store', None)
+    if store is not None and store == getattr(completion_service, 'results_store', None):
+        return other
+    return CompletionServiceSource(completion_service, course_key, other)
+
+
 class CompletionServiceSource:
     """Completion of current-course blocks from ``completion_service``; all else from ``other``."""
 
