@@ -12,8 +12,7 @@ from workbench import scenarios as workbench_scenarios
 def host(live_server, transactional_db):
     """The demo host's URL, its scenarios (the shipped exercises and pathway) loaded anew: the
     workbench keeps their definitions in the database, which each test starts empty."""
-    workbench_scenarios.init_scenarios()
-    workbench_scenarios.get_scenarios.initialized = True
+    workbench_scenarios.init_scenarios(reload=True)   # the demo's (lti_tools.demo.scenarios)
     return live_server.url
 
 
