@@ -5,11 +5,12 @@ import hashlib
 import logging
 import threading
 import time
+import weakref
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
@@ -27,6 +28,41 @@ def key_grace_seconds() -> float:
     return float(getattr(settings, 'LTI_KEY_GRACE_SECONDS', tool_keys.DEFAULT_GRACE_SECONDS))
 
 
+class PreparedQuery:
+    """A read query the ORM compiles once per process and database, then runs with new values.
+
+    Compiling a queryset to SQL costs several times what SQLite or PostgreSQL spend answering
+    it, and the launch's few reads are the same every time: ``build(**examples)`` gives the
+    queryset (``values_list``), compiled once with stand-ins for the values; each call binds
+    its own values and converts the rows as the ORM would (``get_converters``).
+    """
+
+    def __init__(self, build, **examples):
+        self.build, self.examples = build, examples
+        self._compiled = weakref.WeakKeyDictionary()   # per connection (each thread has its own)
+
+    def _compile(self, database):
+        stand_ins = {name: (-(7 ** 19) - index if isinstance(example, int) else f'\x00{name}\x00')
+                     for index, (name, example) in enumerate(self.examples.items())}
+        compiler = self.build(**stand_ins).query.get_compiler(connection=database)
+        sql, params = compiler.as_sql()
+        names = {value: name for name, value in stand_ins.items()}
+        slots = [(names[param], None) if param in names else (None, param) for param in params]
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+        return sql, slots, compiler, converters
+
+    def rows(self, alias: str = 'default', **values) -> list:
+        database = connections[alias]
+        compiled = self._compiled.get(database)
+        if compiled is None:
+            compiled = self._compiled[database] = self._compile(database)
+        sql, slots, compiler, converters = compiled
+        with database.cursor() as cursor:
+            cursor.execute(sql, [values[name] if name else constant for name, constant in slots])
+            rows = cursor.fetchall()
+        return list(compiler.apply_converters(rows, converters)) if converters else rows
+
+
 class Registrations:
     """The registrations of an issuer and their platforms, read in one query (platforms LEFT
     JOIN deployments) for one request: ``registrations(issuer)`` as the protocol core asks, then
@@ -35,6 +71,11 @@ class Registrations:
     """
 
     FIELDS = tuple(field.attname for field in Platform._meta.concrete_fields)
+    BY_ISSUER = PreparedQuery(lambda issuer: Platform.objects.filter(issuer=issuer).order_by('pk').values_list(
+        *Registrations.FIELDS, 'deployments__deployment_id'), issuer='')
+    SAME_ISSUER_AS = PreparedQuery(lambda pk: Platform.objects.filter(
+        issuer=Subquery(Platform.objects.filter(pk=pk).values('issuer')[:1])).order_by('pk').values_list(
+        *Registrations.FIELDS, 'deployments__deployment_id'), pk=0)
 
     def __init__(self):
         self._by_issuer: dict[str, list[Registration]] = {}
@@ -43,22 +84,21 @@ class Registrations:
 
     def __call__(self, issuer: str) -> list[Registration]:
         if issuer not in self._by_issuer:
-            self._load(Platform.objects.filter(issuer=issuer), issuer)
+            self._load(self.BY_ISSUER.rows(issuer=issuer), issuer)
         return self._by_issuer[issuer]
 
     def of_platform(self, pk: int) -> Platform | None:
         """The platform ``pk``, reading in the same query every registration of its issuer."""
-        same_issuer = Platform.objects.filter(issuer=Subquery(Platform.objects.filter(pk=pk).values('issuer')[:1]))
-        self._load(same_issuer)
+        self._load(self.SAME_ISSUER_AS.rows(pk=pk))
         return self._by_pk.get(pk)
 
     def platform(self, registration: Registration) -> Platform:
         known = self._platforms.get((registration.issuer, registration.client_id))
         return known if known is not None else platform_for(registration)
 
-    def _load(self, platforms, issuer: str | None = None) -> None:
+    def _load(self, rows, issuer: str | None = None) -> None:
         found: dict[int, tuple[Platform, list[str]]] = {}
-        for *values, deployment_id in platforms.order_by('pk').values_list(*self.FIELDS, 'deployments__deployment_id'):
+        for *values, deployment_id in rows:
             platform, deployments = found.setdefault(values[0], (Platform.from_db('default', self.FIELDS, values), []))
             if deployment_id is not None:
                 deployments.append(deployment_id)
@@ -111,6 +151,9 @@ def use_nonce(issuer: str, nonce: str, expires: int) -> bool:
     """Record a nonce; False when any worker has recorded it before (a replay)."""
     now = timezone.now()
     expires_at = max(datetime.fromtimestamp(expires, tz=dt_timezone.utc), now) + NONCE_KEPT
+    if login_states_in_cache():   # SET NX in Redis: one worker wins, as the unique constraint below
+        return cache.add(_cache_key('nonce', f'{issuer} {nonce}'), 1,
+                         timeout=max(1, int((expires_at - now).total_seconds())))
     _found, created = get_or_insert(UsedNonce, lookup={'issuer': issuer, 'nonce': nonce},
                                     defaults={'expires_at': expires_at}, look_first=False)
     return created
@@ -133,9 +176,57 @@ def get_or_insert(model, lookup: dict, defaults: dict, look_first: bool = True):
         return model.objects.filter(**lookup).first(), False
 
 
-def consume_login_state(state: str):
-    """Delete the login state ``state`` and return it (None when unknown or already used): one
-    statement (``DELETE ... RETURNING``) where the database has it, so only one request wins."""
+# --- logins in flight: in the cache when every worker shares it, else in the database ------------------
+
+SHARED_CACHES = ('RedisCache', 'PyMemcacheCache', 'PyLibMCCache', 'DatabaseCache')
+
+
+def login_states_in_cache() -> bool:
+    """Where login states and used nonces live: ``LTI_LOGIN_STATES`` (``'cache'``, ``'database'``)
+    or, by default, the cache when every worker shares it (Redis, Memcached, the database cache:
+    ``MAGIX_CACHE_URL`` in production), the database otherwise (a local-memory cache is one
+    process's own: a login answered by one gunicorn worker would be unknown to the next).
+
+    The cache is as safe as the rows: ``cache.add`` (SET NX) and ``cache.delete`` (DEL, which
+    says whether it deleted) are atomic in the shared cache, so one request wins a state or a
+    nonce whichever worker serves it. An entry the cache evicts early only refuses that launch
+    (the learner starts again); it never lets a token in twice, since each nonce is bound to
+    one state and the state is spent before the token is read.
+    """
+    chosen = getattr(settings, 'LTI_LOGIN_STATES', '')
+    if chosen:
+        return chosen == 'cache'
+    backend = settings.CACHES.get('default', {}).get('BACKEND', '')
+    return backend.rsplit('.', 1)[-1] in SHARED_CACHES
+
+
+def _cache_key(kind: str, value: str) -> str:
+    """A fixed-size key of safe characters, whatever the request sent (memcached refuses others)."""
+    return f'magix-lti:{kind}:{hashlib.sha256(value.encode()).hexdigest()}'
+
+
+def remember_login(state: str, nonce: str, platform: Platform, params: dict) -> None:
+    """Keep a login in flight until its launch (``consume_login_state``) or ``LOGIN_LIFETIME``."""
+    if login_states_in_cache():
+        entry = {'nonce': nonce, 'platform': platform.pk, 'params': params, 'created': time.time()}
+        if not cache.add(_cache_key('login', state), entry, timeout=int(LOGIN_LIFETIME.total_seconds())):
+            raise IntegrityError('login state already in flight')   # 256 random bits: never in practice
+        return
+    purge_now_and_then()
+    LoginState.objects.create(state=state, nonce=nonce, platform=platform, params=params)
+
+
+def consume_login_state(state: str) -> LoginState | None:
+    """Delete the login state ``state`` and return it (None when unknown or already used): in
+    the cache, read then ``delete`` (only the request whose delete removed it wins); in the
+    database, one statement (``DELETE ... RETURNING``) where the database has it."""
+    if login_states_in_cache():
+        key = _cache_key('login', state)
+        entry = cache.get(key)
+        if entry is None or not cache.delete(key):
+            return None
+        return LoginState(state=state, nonce=entry['nonce'], platform_id=entry['platform'], params=entry['params'],
+                          created_at=datetime.fromtimestamp(entry['created'], tz=dt_timezone.utc))
     table = LoginState._meta.db_table
     columns = [field.column for field in LoginState._meta.concrete_fields]
     if _delete_returning():   # through ``raw`` so the returned columns get Python types as in a SELECT

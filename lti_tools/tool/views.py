@@ -158,8 +158,7 @@ def login(request):
     registrations = store.Registrations()
     started = oidc.start_login(params, registrations=registrations, redirect_uri=absolute(request, 'launch'))
     platform = registrations.platform(started.registration)
-    store.purge_now_and_then()
-    LoginState.objects.create(state=started.state, nonce=started.nonce, platform=platform, params=started.params)
+    store.remember_login(started.state, started.nonce, platform, started.params)
     response = HttpResponse(status=302)
     response['Location'] = started.redirect_url
     response.set_cookie(state_cookie(started.state), started.state, max_age=int(LOGIN_LIFETIME.total_seconds()),
