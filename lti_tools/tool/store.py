@@ -19,7 +19,8 @@ from lti_tools.lti1p3.launch import Registration
 from lti_tools.lti1p3.platform_keys import PlatformKeys
 from lti_tools.lti1p3.services import ServiceClient
 
-from .models import Deployment, LoginState, Platform, ToolKey, UsedNonce, key_passphrases
+from .models import (Deployment, Learner, LoginState, Participation, Platform, ResourceLink, ToolKey, UsedNonce,
+                     key_passphrases, opaque_id)
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,73 @@ def get_or_insert(model, lookup: dict, defaults: dict, look_first: bool = True):
         return model.objects.create(**lookup, **defaults), True
     except IntegrityError:
         return model.objects.filter(**lookup).first(), False
+
+
+# --- a launch's writes: one upsert statement each where the database has INSERT ... ON CONFLICT ---------
+
+def on_conflict_returning(database=None) -> bool:
+    """PostgreSQL, and SQLite from 3.35: ``INSERT ... ON CONFLICT ... DO UPDATE ... RETURNING``."""
+    database = database or connection
+    if database.vendor == 'postgresql':
+        return True
+    if database.vendor == 'sqlite':
+        import sqlite3
+        return sqlite3.sqlite_version_info >= (3, 35)
+    return False
+
+
+def upsert_learner(issuer: str, deployment_id: str, subject: str, name: str, email: str | None,
+                   now: datetime) -> tuple[int, str] | None:
+    """Insert the learner or refresh their name (when given), email (when given: ``None`` keeps
+    it) and ``last_seen``, in one statement; ``(pk, anonymous_id)``, or None where the database
+    cannot (the caller then reads and writes as before)."""
+    if not on_conflict_returning():
+        return None
+    quoted = connection.ops.quote_name
+    table = quoted(Learner._meta.db_table)
+    seen = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} (issuer, deployment_id, subject, anonymous_id, name, email, first_seen, last_seen) '
+            f'VALUES (%s, %s, %s, %s, %s, %s, %s, %s) '
+            f'ON CONFLICT (issuer, deployment_id, subject) DO UPDATE SET '
+            f'name = CASE WHEN excluded.name <> \'\' THEN excluded.name ELSE {table}.name END, '
+            f'email = CASE WHEN %s THEN excluded.email ELSE {table}.email END, last_seen = excluded.last_seen '
+            f'RETURNING id, anonymous_id',
+            [issuer, deployment_id, subject, opaque_id(), name, email or '', seen, seen, email is not None])
+        pk, anonymous_id = cursor.fetchone()
+    return pk, anonymous_id
+
+
+def upsert_participation(learner_pk: int, link_pk: int, teaching: bool, now: datetime) -> bool:
+    """Record that the learner launched the link now (as instructor or not), in one statement;
+    False where the database cannot (the caller then updates or inserts as before)."""
+    if not on_conflict_returning():
+        return False
+    table = connection.ops.quote_name(Participation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} (learner_id, resource_link_id, teaching, last_launch) VALUES (%s, %s, %s, %s) '
+            f'ON CONFLICT (learner_id, resource_link_id) DO UPDATE SET teaching = excluded.teaching, '
+            f'last_launch = excluded.last_launch',
+            [learner_pk, link_pk, teaching, connection.ops.adapt_datetimefield_value(now)])
+    return True
+
+
+LINK_FIELDS = tuple(field.attname for field in ResourceLink._meta.concrete_fields)
+LINK = PreparedQuery(lambda platform, deployment_id, resource_link_id: ResourceLink.objects.filter(
+    platform_id=platform, deployment_id=deployment_id, resource_link_id=resource_link_id).values_list(*LINK_FIELDS),
+    platform=0, deployment_id='', resource_link_id='')
+
+
+def resource_link(platform: Platform, deployment_id: str, resource_link_id: str) -> ResourceLink | None:
+    """The link (its ``platform`` set to ``platform``), or None when it was never launched."""
+    rows = LINK.rows(platform=platform.pk, deployment_id=deployment_id, resource_link_id=resource_link_id)
+    if not rows:
+        return None
+    link = ResourceLink.from_db('default', LINK_FIELDS, rows[0])
+    link.platform = platform
+    return link
 
 
 # --- logins in flight: in the cache when every worker shares it, else in the database ------------------

@@ -230,18 +230,23 @@ def record_launch(message: Launch, exercise: catalogue.Exercise | None, platform
                   link: ResourceLink | None) -> tuple[Learner, ResourceLink]:
     """Remember the learner, the link (``link``: as already read, or None) and who launched it.
 
-    Each write is an upsert on its own unique key, so concurrent launches of the same learner or
-    link converge without one transaction around them all; unchanged rows are not rewritten.
+    Each write is an upsert on its own unique key (one ``INSERT ... ON CONFLICT`` statement where
+    the database has it), so concurrent launches of the same learner or link converge without
+    one transaction around them all; an unchanged link is not rewritten.
     """
     now = timezone.now()
     person = message.person
     name = person.get('name') or ' '.join(filter(None, [person.get('given_name'), person.get('family_name')]))
-    learner, new_learner = store.get_or_insert(
-        Learner, lookup={'issuer': message.issuer, 'deployment_id': message.deployment_id, 'subject': message.subject},
-        defaults={'name': name, 'email': person.get('email', ''), 'last_seen': now})
-    if not new_learner:
-        learner.name, learner.email, learner.last_seen = name or learner.name, person.get('email', learner.email), now
-        learner.save(update_fields=['name', 'email', 'last_seen'])
+    identity = {'issuer': message.issuer, 'deployment_id': message.deployment_id, 'subject': message.subject}
+    upserted = store.upsert_learner(**identity, name=name, email=person.get('email'), now=now)
+    if upserted is not None:
+        learner, new_learner = Learner(pk=upserted[0], anonymous_id=upserted[1], **identity), False
+    else:
+        learner, new_learner = store.get_or_insert(
+            Learner, lookup=identity, defaults={'name': name, 'email': person.get('email', ''), 'last_seen': now})
+        if not new_learner:
+            learner.name, learner.email, learner.last_seen = name or learner.name, person.get('email', learner.email), now
+            learner.save(update_fields=['name', 'email', 'last_seen'])
     scopes = message.ags.get('scope')
     wanted = {
         'title': str(message.resource_link.get('title') or '')[:255],
@@ -265,6 +270,8 @@ def record_launch(message: Launch, exercise: catalogue.Exercise | None, platform
             setattr(link, field, wanted[field])
         link.save(update_fields=changed)
     launched = {'teaching': message.roles.is_teaching, 'last_launch': now}
+    if store.upsert_participation(learner.pk, link.pk, message.roles.is_teaching, now):
+        return learner, link
     # A new learner has no participation yet (another launch may create it first: then we update).
     if new_learner or not Participation.objects.filter(learner=learner, resource_link=link).update(**launched):
         _participation, inserted = store.get_or_insert(Participation, {'learner': learner, 'resource_link': link},
@@ -297,10 +304,7 @@ def exercise_launch(request, message: Launch, language: str, slug: str | None) -
     A link with no (or no longer offered) exercise: instructors choose one, learners are told.
     """
     platform = request.lti_platform   # the login's, which issued this id_token (checked in ``launch``)
-    existing = ResourceLink.objects.filter(platform=platform, deployment_id=message.deployment_id,
-                                           resource_link_id=message.resource_link['id']).first()
-    if existing is not None:
-        existing.platform = platform
+    existing = store.resource_link(platform, message.deployment_id, message.resource_link['id'])
     try:
         exercise = chosen_exercise(message, slug, existing)
     except ExerciseNotFound:
