@@ -5,16 +5,16 @@ import hashlib
 import logging
 import threading
 import time
-import weakref
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
 from lti_tools.lti1p3 import keys as tool_keys
+from lti_tools.prepared import PreparedQuery
 from lti_tools.lti1p3.launch import Registration
 from lti_tools.lti1p3.platform_keys import PlatformKeys
 from lti_tools.lti1p3.services import ServiceClient
@@ -27,41 +27,6 @@ log = logging.getLogger(__name__)
 
 def key_grace_seconds() -> float:
     return float(getattr(settings, 'LTI_KEY_GRACE_SECONDS', tool_keys.DEFAULT_GRACE_SECONDS))
-
-
-class PreparedQuery:
-    """A read query the ORM compiles once per process and database, then runs with new values.
-
-    Compiling a queryset to SQL costs several times what SQLite or PostgreSQL spend answering
-    it, and the launch's few reads are the same every time: ``build(**examples)`` gives the
-    queryset (``values_list``), compiled once with stand-ins for the values; each call binds
-    its own values and converts the rows as the ORM would (``get_converters``).
-    """
-
-    def __init__(self, build, **examples):
-        self.build, self.examples = build, examples
-        self._compiled = weakref.WeakKeyDictionary()   # per connection (each thread has its own)
-
-    def _compile(self, database):
-        stand_ins = {name: (-(7 ** 19) - index if isinstance(example, int) else f'\x00{name}\x00')
-                     for index, (name, example) in enumerate(self.examples.items())}
-        compiler = self.build(**stand_ins).query.get_compiler(connection=database)
-        sql, params = compiler.as_sql()
-        names = {value: name for name, value in stand_ins.items()}
-        slots = [(names[param], None) if param in names else (None, param) for param in params]
-        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-        return sql, slots, compiler, converters
-
-    def rows(self, alias: str = 'default', **values) -> list:
-        database = connections[alias]
-        compiled = self._compiled.get(database)
-        if compiled is None:
-            compiled = self._compiled[database] = self._compile(database)
-        sql, slots, compiler, converters = compiled
-        with database.cursor() as cursor:
-            cursor.execute(sql, [values[name] if name else constant for name, constant in slots])
-            rows = cursor.fetchall()
-        return list(compiler.apply_converters(rows, converters)) if converters else rows
 
 
 class Registrations:
