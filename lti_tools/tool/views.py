@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
@@ -133,6 +133,16 @@ def partition(response: HttpResponse, name: str) -> HttpResponse:
     return response
 
 
+def launch_path() -> str:
+    """Our redirect URI's path (also the state cookie's), reversed once per script prefix."""
+    return _launch_path(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=32)
+def _launch_path(prefix: str, urlconf) -> str:
+    return reverse('lti_tool:launch')
+
+
 def absolute(request, name, *args) -> str:
     return request.build_absolute_uri(reverse(f'lti_tool:{name}', args=args))
 
@@ -156,13 +166,13 @@ def login(request):
     """Third-party initiated login (GET or POST): remember state and nonce, go to the platform."""
     params = request.POST if request.method == 'POST' else request.GET
     registrations = store.Registrations()
-    started = oidc.start_login(params, registrations=registrations, redirect_uri=absolute(request, 'launch'))
+    started = oidc.start_login(params, registrations=registrations, redirect_uri=request.build_absolute_uri(launch_path()))
     platform = registrations.platform(started.registration)
     store.remember_login(started.state, started.nonce, platform, started.params)
     response = HttpResponse(status=302)
     response['Location'] = started.redirect_url
     response.set_cookie(state_cookie(started.state), started.state, max_age=int(LOGIN_LIFETIME.total_seconds()),
-                        secure=True, httponly=True, samesite='None', path=reverse('lti_tool:launch'))
+                        secure=True, httponly=True, samesite='None', path=launch_path())
     return partition(response, state_cookie(started.state))
 
 
@@ -206,7 +216,7 @@ def launch(request, slug=None):
         response = deep_link_picker(request, message)
     else:
         response = exercise_launch(request, message, language, slug)
-    response.delete_cookie(state_cookie(login_state.state), path=reverse('lti_tool:launch'), samesite='None')
+    response.delete_cookie(state_cookie(login_state.state), path=launch_path(), samesite='None')
     return partition(response, state_cookie(login_state.state))
 
 
