@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -118,7 +119,7 @@ def use_nonce(issuer: str, nonce: str, expires: int) -> bool:
     now = timezone.now()
     expires_at = max(datetime.fromtimestamp(expires, tz=dt_timezone.utc), now) + NONCE_KEPT
     if login_states_in_cache():   # SET NX in Redis: one worker wins, as the unique constraint below
-        return cache.add(_cache_key('nonce', f'{issuer} {nonce}'), 1,
+        return cache.add(_cache_key('nonce', json.dumps([issuer, nonce])), 1,
                          timeout=max(1, int((expires_at - now).total_seconds())))
     _found, created = get_or_insert(UsedNonce, lookup={'issuer': issuer, 'nonce': nonce},
                                     defaults={'expires_at': expires_at}, look_first=False)
