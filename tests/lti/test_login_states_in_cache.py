@@ -118,35 +118,28 @@ def test_forged_and_hostile_states_are_refused(tool, platform):
     assert tool.post_launch(auth['state'], token).status_code == 200
 
 
-def test_one_of_many_workers_racing_for_a_state_wins(cached, tool):
-    """Several threads (each its own cache connection, as workers have) spend the same state."""
-    auth = tool.login()
-    won, barrier = [], threading.Barrier(8)
+def race(action, workers: int = 8) -> list:
+    """``action()`` in several threads at once (each with its own cache connection, as workers)."""
+    results, barrier = [], threading.Barrier(workers)
 
     def worker():
         barrier.wait()
-        won.append(store.consume_login_state(auth['state']) is not None)
+        results.append(action())
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert sorted(won) == [False] * 7 + [True]
+    return sorted(results)
+
+
+def test_one_of_many_workers_racing_for_a_state_wins(cached, tool):
+    auth = tool.login()
+    assert race(lambda: store.consume_login_state(auth['state']) is not None) == [False] * 7 + [True]
 
 
 def test_a_nonce_is_recorded_once_across_workers(cached):
-    results, barrier = [], threading.Barrier(8)
     expires = int(time.time()) + 300
-
-    def worker():
-        barrier.wait()
-        results.append(store.use_nonce('https://p.example.org', 'raced-nonce', expires))
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(results) == [False] * 7 + [True]
+    assert race(lambda: store.use_nonce('https://p.example.org', 'raced-nonce', expires)) == [False] * 7 + [True]
     assert store.use_nonce('https://other.example.org', 'raced-nonce', expires) is True
