@@ -238,7 +238,8 @@ def chosen_exercise(message: Launch, slug: str | None, link: ResourceLink | None
 
 def record_launch(message: Launch, exercise: catalogue.Exercise | None, platform: Platform,
                   link: ResourceLink | None) -> tuple[Learner, ResourceLink]:
-    """Remember the learner, the link (``link``: as already read, or None) and who launched it.
+    """Remember the learner, the link (``link``: as already read, or None) and who launched it;
+    the learner returned carries its key and anonymous id (all a launch session needs).
 
     Each write is an upsert on its own unique key (one ``INSERT ... ON CONFLICT`` statement where
     the database has it), so concurrent launches of the same learner or link converge without
