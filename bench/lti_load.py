@@ -1,6 +1,7 @@
 """A bounded load run of the LTI tool service as it runs in production: gunicorn over
-``lti_tools.service.settings`` and a PostgreSQL started here, on 127.0.0.1, with 1 and then 2
-workers. Clients (threads, each a browser with its own cookies) do login + launch with the
+``lti_tools.service.settings``, a PostgreSQL and (when ``redis-server`` is installed) a Redis
+cache (``MAGIX_CACHE_URL``: login states and nonces live there) started here, on 127.0.0.1, with
+1 and then 2 workers. Clients (threads, each a browser with its own cookies) do login + launch with the
 exercise page for a fixed number of launches; we report launches per second and the 50th and
 99th percentile of one login + launch.
 
@@ -32,6 +33,21 @@ def percentile(values, fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def start_redis(free_port):
+    """``(process, url)`` of a Redis without persistence, or None when redis-server is not installed."""
+    import subprocess
+
+    from tests.servers import wait_for_port
+    binary = shutil.which('redis-server')
+    if binary is None:
+        return None
+    port = free_port()
+    process = subprocess.Popen([binary, '--port', str(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, process)
+    return process, f'redis://127.0.0.1:{port}/0'
+
+
 def run(launches: int, clients: int, workers_list=(1, 2)) -> list[dict]:
     import django
     django.setup()
@@ -54,6 +70,7 @@ def run(launches: int, clients: int, workers_list=(1, 2)) -> list[dict]:
         os.chown(root, user.pw_uid, user.pw_gid)
     server = PostgresServer(bindir, root, free_port(), user.pw_name if user else None)
     server.start()
+    cache = start_redis(free_port)
     platform = Platform()
     key = load_pem_private_key(platform.private_pem.encode(), password=None)
     results = []
@@ -61,7 +78,8 @@ def run(launches: int, clients: int, workers_list=(1, 2)) -> list[dict]:
         for workers in workers_list:
             state = Path(tempfile.mkdtemp(prefix='magix-load-'))
             env = service_environment(server.new_database(), state,
-                                      MAGIX_LTI_CONTENT_DIR=str(write_content(state / 'content')))
+                                      MAGIX_LTI_CONTENT_DIR=str(write_content(state / 'content')),
+                                      **({'MAGIX_CACHE_URL': cache[1]} if cache else {}))
             magix(env, 'lti', 'init')
             magix(env, 'lti', 'register-platform', '--issuer', platform.issuer, '--client-id', CLIENT_ID,
                   '--deployment-id', DEPLOYMENT_ID, '--auth-login-url', f'{platform.url}/auth',
@@ -94,13 +112,16 @@ def run(launches: int, clients: int, workers_list=(1, 2)) -> list[dict]:
                     started = time.perf_counter()
                     latencies = list(pool.map(one, range(launches)))
                     elapsed = time.perf_counter() - started
-            results.append({'workers': workers, 'launches': launches, 'clients': clients,
+            results.append({'workers': workers, 'launches': launches, 'clients': clients, 'cache': bool(cache),
                             'per_second': launches / elapsed, 'p50_ms': statistics.median(latencies) * 1000,
                             'p99_ms': percentile(latencies, 0.99) * 1000})
             shutil.rmtree(state, ignore_errors=True)
     finally:
         platform.stop()
         server.stop()
+        if cache:
+            cache[0].terminate()
+            cache[0].wait(timeout=30)
         shutil.rmtree(root, ignore_errors=True)
     return results
 
@@ -111,8 +132,10 @@ def main(argv=None) -> int:
     parser.add_argument('--clients', type=int, default=4, help='concurrent browsers')
     args = parser.parse_args(argv)
     print(f'python -m bench.lti_load --launches {args.launches} --clients {args.clients} | {os.cpu_count()} CPUs')
+    rows = run(args.launches, args.clients)
+    print('cache: ' + ('Redis (MAGIX_CACHE_URL)' if rows and rows[0]['cache'] else 'none (redis-server not installed)'))
     print('workers | launches/s | p50 ms | p99 ms')
-    for row in run(args.launches, args.clients):
+    for row in rows:
         print(f'{row["workers"]:>7} | {row["per_second"]:>10.1f} | {row["p50_ms"]:>6.1f} | {row["p99_ms"]:>6.1f}')
     return 0
 

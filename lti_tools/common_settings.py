@@ -168,6 +168,9 @@ LTI_KEY_PASSPHRASE = os.environ.get('MAGIX_LTI_KEY_PASSPHRASE', '')
 # Only the demo (and tests with a platform on 127.0.0.1) allow it.
 LTI_REGISTRATION_ALLOW_INSECURE = False
 LTI_REGISTRATION_LINK_HOURS = 24
+# Where logins in flight (state, nonce) and used nonces live: 'cache', 'database', or '' to choose
+# the cache when every worker shares it (MAGIX_CACHE_URL: Redis), else the database (lti_tools.tool.store).
+LTI_LOGIN_STATES = os.environ.get('MAGIX_LTI_LOGIN_STATES', '')
 # How long a grade worker owns a score it is posting; after a crash, the score is posted again then.
 LTI_GRADE_CLAIM_SECONDS = float(os.environ.get('MAGIX_LTI_GRADE_CLAIM_SECONDS', 120))
 # The exercises the tool offers: the scenario package's content folder, or this folder.

@@ -24,6 +24,8 @@ from workbench.models import XBlockState, shorten_scope_name
 from xblock.fields import Scope
 from xblock.runtime import KeyValueStore
 
+from lti_tools.prepared import PreparedQuery
+
 
 def row_identity(key: KeyValueStore.Key) -> dict:
     """The ``XBlockState`` columns of a field key (the SDK's ``get_for_key`` layout)."""
@@ -100,6 +102,14 @@ def identity_items(identity: dict) -> tuple:
     return tuple(sorted(identity.items(), key=lambda item: item[0]))
 
 
+ROW_COLUMNS = ('scope', 'scope_id', 'user_id', 'scenario', 'tag', 'state')
+BLOCK_ROWS = PreparedQuery(lambda scope_id, user_id: XBlockState.objects.filter(
+    Q(user_id__isnull=True) | Q(user_id=user_id), scope_id=scope_id).order_by('pk').values_list(*ROW_COLUMNS),
+    scope_id='', user_id='')
+SHARED_ROWS = PreparedQuery(lambda scope_id: XBlockState.objects.filter(
+    user_id__isnull=True, scope_id=scope_id).order_by('pk').values_list(*ROW_COLUMNS), scope_id='')
+
+
 class BlockStateStore(LockedKeyValueStore):
     """One runtime's store: a block's rows read in one query, then kept for this runtime.
 
@@ -126,11 +136,10 @@ class BlockStateStore(LockedKeyValueStore):
 
     def _load(self, identity: dict) -> None:
         """All rows of this block id for this user and for no user (the shared summary), oldest first."""
-        user_filter = Q(user_id__isnull=True)
         if identity['user_id'] is not None:
-            user_filter |= Q(user_id=identity['user_id'])
-        rows = XBlockState.objects.filter(user_filter, scope_id=identity['scope_id']).order_by('pk') \
-            .values_list('scope', 'scope_id', 'user_id', 'scenario', 'tag', 'state')
+            rows = BLOCK_ROWS.rows(scope_id=str(identity['scope_id']), user_id=str(identity['user_id']))
+        else:
+            rows = SHARED_ROWS.rows(scope_id=str(identity['scope_id']))
         for scope, scope_id, user_id, scenario, tag, state in rows:
             found = identity_items({'scope': scope, 'scope_id': scope_id, 'user_id': user_id,
                                     'scenario': scenario, 'tag': tag})

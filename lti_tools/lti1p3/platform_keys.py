@@ -27,9 +27,15 @@ class PlatformKeys:
     def __init__(self, cache, session: requests.Session | None = None, ttl: int = DEFAULT_TTL,
                  min_refetch_seconds: float = 5.0):
         self.cache = cache
-        self.http = session or requests.Session()
+        self._http = session   # made on the first fetch: most launches find the keys cached
         self.ttl = ttl
         self.min_refetch_seconds = min_refetch_seconds
+
+    @property
+    def http(self) -> requests.Session:
+        if self._http is None:
+            self._http = requests.Session()
+        return self._http
 
     @staticmethod
     def _cache_key(url: str) -> str:

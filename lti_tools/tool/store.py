@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -14,11 +15,13 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from lti_tools.lti1p3 import keys as tool_keys
+from lti_tools.prepared import PreparedQuery
 from lti_tools.lti1p3.launch import Registration
 from lti_tools.lti1p3.platform_keys import PlatformKeys
 from lti_tools.lti1p3.services import ServiceClient
 
-from .models import Deployment, LoginState, Platform, ToolKey, UsedNonce, key_passphrases
+from .models import (Deployment, Learner, LoginState, Participation, Platform, ResourceLink, ToolKey, UsedNonce,
+                     key_passphrases, opaque_id)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,11 @@ class Registrations:
     """
 
     FIELDS = tuple(field.attname for field in Platform._meta.concrete_fields)
+    BY_ISSUER = PreparedQuery(lambda issuer: Platform.objects.filter(issuer=issuer).order_by('pk').values_list(
+        *Registrations.FIELDS, 'deployments__deployment_id'), issuer='')
+    SAME_ISSUER_AS = PreparedQuery(lambda pk: Platform.objects.filter(
+        issuer=Subquery(Platform.objects.filter(pk=pk).values('issuer')[:1])).order_by('pk').values_list(
+        *Registrations.FIELDS, 'deployments__deployment_id'), pk=0)
 
     def __init__(self):
         self._by_issuer: dict[str, list[Registration]] = {}
@@ -43,22 +51,21 @@ class Registrations:
 
     def __call__(self, issuer: str) -> list[Registration]:
         if issuer not in self._by_issuer:
-            self._load(Platform.objects.filter(issuer=issuer), issuer)
+            self._load(self.BY_ISSUER.rows(issuer=issuer), issuer)
         return self._by_issuer[issuer]
 
     def of_platform(self, pk: int) -> Platform | None:
         """The platform ``pk``, reading in the same query every registration of its issuer."""
-        same_issuer = Platform.objects.filter(issuer=Subquery(Platform.objects.filter(pk=pk).values('issuer')[:1]))
-        self._load(same_issuer)
+        self._load(self.SAME_ISSUER_AS.rows(pk=pk))
         return self._by_pk.get(pk)
 
     def platform(self, registration: Registration) -> Platform:
         known = self._platforms.get((registration.issuer, registration.client_id))
         return known if known is not None else platform_for(registration)
 
-    def _load(self, platforms, issuer: str | None = None) -> None:
+    def _load(self, rows, issuer: str | None = None) -> None:
         found: dict[int, tuple[Platform, list[str]]] = {}
-        for *values, deployment_id in platforms.order_by('pk').values_list(*self.FIELDS, 'deployments__deployment_id'):
+        for *values, deployment_id in rows:
             platform, deployments = found.setdefault(values[0], (Platform.from_db('default', self.FIELDS, values), []))
             if deployment_id is not None:
                 deployments.append(deployment_id)
@@ -111,6 +118,9 @@ def use_nonce(issuer: str, nonce: str, expires: int) -> bool:
     """Record a nonce; False when any worker has recorded it before (a replay)."""
     now = timezone.now()
     expires_at = max(datetime.fromtimestamp(expires, tz=dt_timezone.utc), now) + NONCE_KEPT
+    if login_states_in_cache():   # SET NX in Redis: one worker wins, as the unique constraint below
+        return cache.add(_cache_key('nonce', json.dumps([issuer, nonce])), 1,
+                         timeout=max(1, int((expires_at - now).total_seconds())))
     _found, created = get_or_insert(UsedNonce, lookup={'issuer': issuer, 'nonce': nonce},
                                     defaults={'expires_at': expires_at}, look_first=False)
     return created
@@ -133,9 +143,124 @@ def get_or_insert(model, lookup: dict, defaults: dict, look_first: bool = True):
         return model.objects.filter(**lookup).first(), False
 
 
-def consume_login_state(state: str):
-    """Delete the login state ``state`` and return it (None when unknown or already used): one
-    statement (``DELETE ... RETURNING``) where the database has it, so only one request wins."""
+# --- a launch's writes: one upsert statement each where the database has INSERT ... ON CONFLICT ---------
+
+def on_conflict_returning(database=None) -> bool:
+    """PostgreSQL, and SQLite from 3.35: ``INSERT ... ON CONFLICT ... DO UPDATE ... RETURNING``."""
+    database = database or connection
+    if database.vendor == 'postgresql':
+        return True
+    if database.vendor == 'sqlite':
+        import sqlite3
+        return sqlite3.sqlite_version_info >= (3, 35)
+    return False
+
+
+def upsert_learner(issuer: str, deployment_id: str, subject: str, name: str, email: str | None,
+                   now: datetime) -> tuple[int, str] | None:
+    """Insert the learner or refresh their name (when given), email (when given: ``None`` keeps
+    it) and ``last_seen``, in one statement; ``(pk, anonymous_id)``, or None where the database
+    cannot (the caller then reads and writes as before)."""
+    if not on_conflict_returning():
+        return None
+    quoted = connection.ops.quote_name
+    table = quoted(Learner._meta.db_table)
+    seen = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} (issuer, deployment_id, subject, anonymous_id, name, email, first_seen, last_seen) '
+            f'VALUES (%s, %s, %s, %s, %s, %s, %s, %s) '
+            f'ON CONFLICT (issuer, deployment_id, subject) DO UPDATE SET '
+            f'name = CASE WHEN excluded.name <> \'\' THEN excluded.name ELSE {table}.name END, '
+            f'email = CASE WHEN %s THEN excluded.email ELSE {table}.email END, last_seen = excluded.last_seen '
+            f'RETURNING id, anonymous_id',
+            [issuer, deployment_id, subject, opaque_id(), name, email or '', seen, seen, email is not None])
+        pk, anonymous_id = cursor.fetchone()
+    return pk, anonymous_id
+
+
+def upsert_participation(learner_pk: int, link_pk: int, teaching: bool, now: datetime) -> bool:
+    """Record that the learner launched the link now (as instructor or not), in one statement;
+    False where the database cannot (the caller then updates or inserts as before)."""
+    if not on_conflict_returning():
+        return False
+    table = connection.ops.quote_name(Participation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} (learner_id, resource_link_id, teaching, last_launch) VALUES (%s, %s, %s, %s) '
+            f'ON CONFLICT (learner_id, resource_link_id) DO UPDATE SET teaching = excluded.teaching, '
+            f'last_launch = excluded.last_launch',
+            [learner_pk, link_pk, teaching, connection.ops.adapt_datetimefield_value(now)])
+    return True
+
+
+LINK_FIELDS = tuple(field.attname for field in ResourceLink._meta.concrete_fields)
+LINK = PreparedQuery(lambda platform, deployment_id, resource_link_id: ResourceLink.objects.filter(
+    platform_id=platform, deployment_id=deployment_id, resource_link_id=resource_link_id).values_list(*LINK_FIELDS),
+    platform=0, deployment_id='', resource_link_id='')
+
+
+def resource_link(platform: Platform, deployment_id: str, resource_link_id: str) -> ResourceLink | None:
+    """The link (its ``platform`` set to ``platform``), or None when it was never launched."""
+    rows = LINK.rows(platform=platform.pk, deployment_id=deployment_id, resource_link_id=resource_link_id)
+    if not rows:
+        return None
+    link = ResourceLink.from_db('default', LINK_FIELDS, rows[0])
+    link.platform = platform
+    return link
+
+
+# --- logins in flight: in the cache when every worker shares it, else in the database ------------------
+
+SHARED_CACHES = ('RedisCache', 'PyMemcacheCache', 'PyLibMCCache', 'DatabaseCache')
+
+
+def login_states_in_cache() -> bool:
+    """Where login states and used nonces live: ``LTI_LOGIN_STATES`` (``'cache'``, ``'database'``)
+    or, by default, the cache when every worker shares it (Redis, Memcached, the database cache:
+    ``MAGIX_CACHE_URL`` in production), the database otherwise (a local-memory cache is one
+    process's own: a login answered by one gunicorn worker would be unknown to the next).
+
+    The cache is as safe as the rows: ``cache.add`` (SET NX) and ``cache.delete`` (DEL, which
+    says whether it deleted) are atomic in the shared cache, so one request wins a state or a
+    nonce whichever worker serves it. An entry the cache evicts early only refuses that launch
+    (the learner starts again); it never lets a token in twice, since each nonce is bound to
+    one state and the state is spent before the token is read.
+    """
+    chosen = getattr(settings, 'LTI_LOGIN_STATES', '')
+    if chosen:
+        return chosen == 'cache'
+    backend = settings.CACHES.get('default', {}).get('BACKEND', '')
+    return backend.rsplit('.', 1)[-1] in SHARED_CACHES
+
+
+def _cache_key(kind: str, value: str) -> str:
+    """A fixed-size key of safe characters, whatever the request sent (memcached refuses others)."""
+    return f'magix-lti:{kind}:{hashlib.sha256(value.encode()).hexdigest()}'
+
+
+def remember_login(state: str, nonce: str, platform: Platform, params: dict) -> None:
+    """Keep a login in flight until its launch (``consume_login_state``) or ``LOGIN_LIFETIME``."""
+    if login_states_in_cache():
+        entry = {'nonce': nonce, 'platform': platform.pk, 'params': params, 'created': time.time()}
+        if not cache.add(_cache_key('login', state), entry, timeout=int(LOGIN_LIFETIME.total_seconds())):
+            raise IntegrityError('login state already in flight')   # 256 random bits: never in practice
+        return
+    purge_now_and_then()
+    LoginState.objects.create(state=state, nonce=nonce, platform=platform, params=params)
+
+
+def consume_login_state(state: str) -> LoginState | None:
+    """Delete the login state ``state`` and return it (None when unknown or already used): in
+    the cache, read then ``delete`` (only the request whose delete removed it wins); in the
+    database, one statement (``DELETE ... RETURNING``) where the database has it."""
+    if login_states_in_cache():
+        key = _cache_key('login', state)
+        entry = cache.get(key)
+        if entry is None or not cache.delete(key):
+            return None
+        return LoginState(state=state, nonce=entry['nonce'], platform_id=entry['platform'], params=entry['params'],
+                          created_at=datetime.fromtimestamp(entry['created'], tz=dt_timezone.utc))
     table = LoginState._meta.db_table
     columns = [field.column for field in LoginState._meta.concrete_fields]
     if _delete_returning():   # through ``raw`` so the returned columns get Python types as in a SELECT

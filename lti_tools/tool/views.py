@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
@@ -133,6 +133,16 @@ def partition(response: HttpResponse, name: str) -> HttpResponse:
     return response
 
 
+def launch_path() -> str:
+    """Our redirect URI's path (also the state cookie's), reversed once per script prefix."""
+    return _launch_path(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=32)
+def _launch_path(prefix: str, urlconf) -> str:
+    return reverse('lti_tool:launch')
+
+
 def absolute(request, name, *args) -> str:
     return request.build_absolute_uri(reverse(f'lti_tool:{name}', args=args))
 
@@ -156,14 +166,13 @@ def login(request):
     """Third-party initiated login (GET or POST): remember state and nonce, go to the platform."""
     params = request.POST if request.method == 'POST' else request.GET
     registrations = store.Registrations()
-    started = oidc.start_login(params, registrations=registrations, redirect_uri=absolute(request, 'launch'))
+    started = oidc.start_login(params, registrations=registrations, redirect_uri=request.build_absolute_uri(launch_path()))
     platform = registrations.platform(started.registration)
-    store.purge_now_and_then()
-    LoginState.objects.create(state=started.state, nonce=started.nonce, platform=platform, params=started.params)
+    store.remember_login(started.state, started.nonce, platform, started.params)
     response = HttpResponse(status=302)
     response['Location'] = started.redirect_url
     response.set_cookie(state_cookie(started.state), started.state, max_age=int(LOGIN_LIFETIME.total_seconds()),
-                        secure=True, httponly=True, samesite='None', path=reverse('lti_tool:launch'))
+                        secure=True, httponly=True, samesite='None', path=launch_path())
     return partition(response, state_cookie(started.state))
 
 
@@ -207,7 +216,7 @@ def launch(request, slug=None):
         response = deep_link_picker(request, message)
     else:
         response = exercise_launch(request, message, language, slug)
-    response.delete_cookie(state_cookie(login_state.state), path=reverse('lti_tool:launch'), samesite='None')
+    response.delete_cookie(state_cookie(login_state.state), path=launch_path(), samesite='None')
     return partition(response, state_cookie(login_state.state))
 
 
@@ -229,20 +238,26 @@ def chosen_exercise(message: Launch, slug: str | None, link: ResourceLink | None
 
 def record_launch(message: Launch, exercise: catalogue.Exercise | None, platform: Platform,
                   link: ResourceLink | None) -> tuple[Learner, ResourceLink]:
-    """Remember the learner, the link (``link``: as already read, or None) and who launched it.
+    """Remember the learner, the link (``link``: as already read, or None) and who launched it;
+    the learner returned carries its key and anonymous id (all a launch session needs).
 
-    Each write is an upsert on its own unique key, so concurrent launches of the same learner or
-    link converge without one transaction around them all; unchanged rows are not rewritten.
+    Each write is an upsert on its own unique key (one ``INSERT ... ON CONFLICT`` statement where
+    the database has it), so concurrent launches of the same learner or link converge without
+    one transaction around them all; an unchanged link is not rewritten.
     """
     now = timezone.now()
     person = message.person
     name = person.get('name') or ' '.join(filter(None, [person.get('given_name'), person.get('family_name')]))
-    learner, new_learner = store.get_or_insert(
-        Learner, lookup={'issuer': message.issuer, 'deployment_id': message.deployment_id, 'subject': message.subject},
-        defaults={'name': name, 'email': person.get('email', ''), 'last_seen': now})
-    if not new_learner:
-        learner.name, learner.email, learner.last_seen = name or learner.name, person.get('email', learner.email), now
-        learner.save(update_fields=['name', 'email', 'last_seen'])
+    identity = {'issuer': message.issuer, 'deployment_id': message.deployment_id, 'subject': message.subject}
+    upserted = store.upsert_learner(**identity, name=name, email=person.get('email'), now=now)
+    if upserted is not None:
+        learner, new_learner = Learner(pk=upserted[0], anonymous_id=upserted[1], **identity), False
+    else:
+        learner, new_learner = store.get_or_insert(
+            Learner, lookup=identity, defaults={'name': name, 'email': person.get('email', ''), 'last_seen': now})
+        if not new_learner:
+            learner.name, learner.email, learner.last_seen = name or learner.name, person.get('email', learner.email), now
+            learner.save(update_fields=['name', 'email', 'last_seen'])
     scopes = message.ags.get('scope')
     wanted = {
         'title': str(message.resource_link.get('title') or '')[:255],
@@ -266,6 +281,8 @@ def record_launch(message: Launch, exercise: catalogue.Exercise | None, platform
             setattr(link, field, wanted[field])
         link.save(update_fields=changed)
     launched = {'teaching': message.roles.is_teaching, 'last_launch': now}
+    if store.upsert_participation(learner.pk, link.pk, message.roles.is_teaching, now):
+        return learner, link
     # A new learner has no participation yet (another launch may create it first: then we update).
     if new_learner or not Participation.objects.filter(learner=learner, resource_link=link).update(**launched):
         _participation, inserted = store.get_or_insert(Participation, {'learner': learner, 'resource_link': link},
@@ -298,10 +315,7 @@ def exercise_launch(request, message: Launch, language: str, slug: str | None) -
     A link with no (or no longer offered) exercise: instructors choose one, learners are told.
     """
     platform = request.lti_platform   # the login's, which issued this id_token (checked in ``launch``)
-    existing = ResourceLink.objects.filter(platform=platform, deployment_id=message.deployment_id,
-                                           resource_link_id=message.resource_link['id']).first()
-    if existing is not None:
-        existing.platform = platform
+    existing = store.resource_link(platform, message.deployment_id, message.resource_link['id'])
     try:
         exercise = chosen_exercise(message, slug, existing)
     except ExerciseNotFound:
