@@ -33,6 +33,54 @@ PREFIX_PATTERN = re.compile(r'^magix-[a-f0-9]{12}$')
 PLAY_FIELDS = {'option': str, 'reflection': str, 'prefix': str, 'attempt': int, 'position': int, 'step': str}
 
 
+class StoredPart:
+    """A part of a learner's ``Playthrough``, read from its block field when the engine first uses it.
+
+    Copied as read (``copy``): the engine changes lists and dicts in place, and the block's
+    fields are written back only on save. Once read or set, the part lives on the instance.
+    """
+
+    def __init__(self, field_name: str, copy=None):
+        self.field_name, self.copy = field_name, copy
+
+    def __set_name__(self, owner, name):
+        self.part = name
+
+    def __get__(self, play, owner=None):
+        if play is None:
+            return self
+        value = getattr(play.block, self.field_name)
+        value = self.copy(value) if self.copy is not None else value
+        play.__dict__[self.part] = value
+        return value
+
+
+class StoredPlaythrough(engine.Playthrough):
+    """A learner's ``Playthrough`` over the block's ``Scope.user_state`` fields.
+
+    Every field read goes through the runtime's field store (in the LMS, the learner's state in
+    the database): a page reads only the parts it shows, a decision only those it uses, and
+    ``save`` writes back only what was read or set.
+    """
+    current = StoredPart('current_node')
+    history = StoredPart('history', list)
+    reflections = StoredPart('reflections', dict)
+    attempts_used = StoredPart('attempts_used')
+    past_attempts = StoredPart('past_attempts', list)
+    last_outcome = StoredPart('last_outcome')
+    counted = StoredPart('counted', dict)
+    counted_ending = StoredPart('counted_ending')
+
+    def __init__(self, block):  # pylint: disable=super-init-not-called
+        self.block = block
+
+    def save(self):
+        for part, value in vars(self).items():
+            stored = getattr(type(self), part, None)
+            if isinstance(stored, StoredPart):
+                setattr(self.block, stored.field_name, value)
+
+
 @XBlock.needs('i18n')
 @XBlock.wants('user', 'studio_user_permissions')
 class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringMixin, CompletableXBlockMixin,
@@ -99,16 +147,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             raise ScenarioError(list(problems))
         return scenario
 
-    def playthrough(self) -> engine.Playthrough:
-        return engine.Playthrough(current=self.current_node, history=list(self.history),
-                                  reflections=dict(self.reflections), attempts_used=self.attempts_used,
-                                  past_attempts=list(self.past_attempts), last_outcome=self.last_outcome,
-                                  counted=dict(self.counted), counted_ending=self.counted_ending)
-
-    def save_playthrough(self, play: engine.Playthrough):
-        self.current_node, self.history, self.reflections = play.current, play.history, play.reflections
-        self.attempts_used, self.past_attempts = play.attempts_used, play.past_attempts
-        self.last_outcome, self.counted, self.counted_ending = play.last_outcome, play.counted, play.counted_ending
+    def playthrough(self) -> 'StoredPlaythrough':
+        return StoredPlaythrough(self)
 
     def is_course_staff(self) -> bool:
         return is_course_staff(self)
@@ -122,13 +162,13 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
         """The learner's current step, ending, or a notice; the only content sent to the browser."""
         status = play.status(scenario)
         context = {'prefix': prefix, 'status': status, 'block': self,
-                   'can_undo': self.allow_undo and play.can_undo(scenario),
+                   'can_undo': play.can_undo(scenario) and self.allow_undo,
                    'can_restart': play.can_restart(scenario, self.max_attempts),
                    'decision_number': len(play.history) + 1, 'answering': play.answering(scenario)}
         if status in (engine.IN_PROGRESS, engine.NOT_STARTED):
             step = scenario.node(play.current or scenario.start)
-            context.update(step=step, situation=clean_html(step.situation),
-                           reflection=play.reflections.get(step.id, ''))
+            context.update(step=step, situation=clean_html(step.situation),   # no prompt, no reflection shown
+                           reflection=play.reflections.get(step.id, '') if step.reflection else '')
         elif status == engine.FINISHED:
             ending = play.ending(scenario)
             fraction = play.score(scenario, self.scoring_mode)
@@ -250,7 +290,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
                     'notice': '' if replay.decision is not None else ' '.join(replay.render(self.gettext))}
         except ScenarioError as error:
             return {'error': ' '.join(error.render(self.gettext))}
-        self.save_playthrough(play)
+        play.save()
         return self.respond(scenario, play, prefix, outcome)
 
     @json_api(PLAY_FIELDS)
