@@ -5,9 +5,9 @@ options not chosen, their scores and the steps not yet reached never leave the s
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import re
-import uuid
 
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
@@ -18,7 +18,7 @@ from ..handlers import is_course_staff, json_api
 from ..i18n import I18nMixin, _
 from ..json_input import MISSING, BadInput
 from ..olx_content import XmlText
-from ..rendering import render_template, static_text
+from ..rendering import render_reused, render_template, static_text
 from ..sanitize import clean_html
 from . import engine
 from .headless import ScenarioHeadlessMixin
@@ -158,10 +158,20 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
     def render_template(self, template, **context):
         return render_template(__package__, f'templates/{template}', context, self.i18n_service)
 
+    def render_shown(self, template, **context):
+        """What learners are shown: every learner in the same state sees the same HTML, rendered once
+        and kept for the next (``render_reused``); the context is plain data, never the block."""
+        return render_reused(__package__, f'templates/{template}', context, self.i18n_service)
+
+    def element_prefix(self) -> str:
+        """The prefix of this block's element ids: its own on a page, the same on every render (so the
+        HTML of a step is the same for every learner at it)."""
+        return f'magix-{hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:12]}'
+
     def panel_html(self, scenario, play, prefix):
         """The learner's current step, ending, or a notice; the only content sent to the browser."""
         status = play.status(scenario)
-        context = {'prefix': prefix, 'status': status, 'block': self,
+        context = {'prefix': prefix, 'status': status,
                    'can_undo': play.can_undo(scenario) and self.allow_undo,
                    'can_restart': play.can_restart(scenario, self.max_attempts),
                    'decision_number': len(play.history) + 1, 'answering': play.answering(scenario)}
@@ -181,7 +191,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             )
         else:
             context.update(recap_html=self.recap_html(play))
-        return self.render_template('panel.html', **context)
+        return self.render_shown('panel.html', **context)
 
     def outcome_html(self, scenario, step, option_id, prefix):
         """The consequence and feedback of the option just chosen, and how others chose.
@@ -198,7 +208,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
                 shares_pending = self.statistics_minimum
             else:
                 shares_html = self.shares_html(shares, step.question)
-        return self.render_template('outcome.html', prefix=prefix, step=step, option=option,
+        return self.render_shown('outcome.html', prefix=prefix, step=step, option=option,
                                     consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
                                     shares_html=shares_html, shares_pending=shares_pending)
 
@@ -214,25 +224,25 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
     def shares_html(self, shares, caption):
         """An accessible bar chart (a table with text figures) of learners per option or ending."""
         total = sum(share['count'] for share in shares)
-        return self.render_template('_shares.html', shares=shares, caption=caption, total=total)
+        return self.render_shown('_shares.html', shares=shares, caption=caption, total=total)
 
     def recap_html(self, play):
         recap = [{'title': entry['title'], 'question': entry['question'], 'choice': entry['text'],
                   'reflection': play.reflections.get(entry['step'], '')} for entry in play.history]
-        return self.render_template('_recap.html', recap=recap)
+        return self.render_shown('_recap.html', recap=recap)
 
     @XBlock.supports('multi_device')  # server-rendered HTML, small script: works in the mobile apps' web view
     def student_view(self, context=None):
-        prefix = f'magix-{uuid.uuid4().hex[:12]}'
+        prefix = self.element_prefix()
         try:
             scenario = self.scenario()
         except ScenarioError as error:
             return self.problem_fragment(error)
         play = self.playthrough()
         staff_stats = self.staff_statistics(scenario) if self.is_course_staff() else None
-        html = self.render_template(
-            'student.html', prefix=prefix, block=self, scenario=scenario,
-            introduction=clean_html(scenario.introduction),
+        html = self.render_shown(
+            'student.html', prefix=prefix, display_name=self.display_name, role=scenario.role,
+            image_src=scenario.image_src, image_alt=scenario.image_alt, introduction=clean_html(scenario.introduction),
             panel_html=self.panel_html(scenario, play, prefix), staff_stats=staff_stats,
             outcome_html=self.last_outcome_html(scenario, play, prefix),
             show_title=(context or {}).get('page_title') != self.display_name)
@@ -270,8 +280,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
         repeated choice, its consequence again) and changes nothing; other errors come back
         as a translated message, state untouched. The host runs this in one locked transaction.
         """
-        prefix = data.get('prefix') if PREFIX_PATTERN.match(str(data.get('prefix', ''))) else \
-            f'magix-{uuid.uuid4().hex[:12]}'
+        prefix = data.get('prefix') if PREFIX_PATTERN.match(str(data.get('prefix', ''))) else self.element_prefix()
         if not isinstance(data.get('attempt'), int) or not isinstance(data.get('position'), int):
             raise BadInput(MISSING)
         try:
