@@ -176,3 +176,8 @@ def render_reused(package: str, path: str, context: dict, i18n_service) -> str:
             raise TypeError(f'{path} cannot be reused: {reason}') from None
         return render_template(package, path, context, i18n_service)
     return _kept(_Rendering((package, path, _translation_key(i18n_service), frozen), context, i18n_service))
+
+
+def forget_reused() -> None:
+    """Drop every kept rendering: the next request in any state is rendered afresh."""
+    _kept.cache_clear()

@@ -21,7 +21,7 @@ def shares(count=3, caption='Who chose what'):
 @pytest.fixture
 def renders(monkeypatch):
     """The templates actually rendered (not given from what was kept)."""
-    rendering._kept.cache_clear()
+    rendering.forget_reused()
     rendered = []
     original = rendering.render_template
 
@@ -30,7 +30,7 @@ def renders(monkeypatch):
         return original(package, path, context, i18n_service)
     monkeypatch.setattr(rendering, 'render_template', counting)
     yield rendered
-    rendering._kept.cache_clear()
+    rendering.forget_reused()
 
 
 def test_the_same_template_and_context_is_rendered_once(renders):
@@ -59,7 +59,7 @@ def test_a_context_with_much_text_is_rendered_each_time(renders):
     long = shares(caption='x' * rendering.REUSED_CONTEXT_CHARS)
     assert rendering.render_reused('xblocks.scenario', SHARES, long, None) == \
         rendering.render_reused('xblocks.scenario', SHARES, long, None)
-    assert renders.count(SHARES) == 2 and rendering._kept.cache_info().currsize == 0
+    assert renders.count(SHARES) == 2 and rendering._kept.cache_info().currsize == 0   # nothing kept
 
 
 def test_each_catalogue_and_language_has_its_own_renderings(renders):
