@@ -21,6 +21,7 @@ steps of the texts above would exceed the 5 MB a scenario may have.
 from __future__ import annotations
 
 import json
+import re
 
 from webob import Request
 from xblock.fields import ScopeIds
@@ -76,7 +77,9 @@ class Ours:
         block.save()
         self.usage_id = block.scope_ids.usage_id
         self.reset()
-        body = {**answering(self.block()), 'option': 'o0'}
+        # What the block's JavaScript sends: the option, the state its page answers and the page's prefix.
+        prefix = re.search(r'data-prefix="([^"]+)"', self.page().content).group(1)
+        body = {**answering(self.block()), 'option': 'o0', 'prefix': prefix}
         self.body = json.dumps(body).encode('utf-8')
 
     def block(self):

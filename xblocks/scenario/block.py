@@ -166,7 +166,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
     def element_prefix(self) -> str:
         """The prefix of this block's element ids: its own on a page, the same on every render (so the
         HTML of a step is the same for every learner at it)."""
-        return f'magix-{hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:12]}'
+        return f'magix-{hashlib.blake2b(str(self.scope_ids.usage_id).encode(), digest_size=6).hexdigest()}'
 
     def panel_html(self, scenario, play, prefix):
         """The learner's current step, ending, or a notice; the only content sent to the browser."""
