@@ -165,7 +165,7 @@ def render_reused(package: str, path: str, context: dict, i18n_service) -> str:
     """``render_template``, the HTML kept for the next request with the same template, translation and context.
 
     Context values must be plain data: strings, numbers, booleans, None, lists, tuples and dicts
-    of them, frozen dataclasses; never a block or a service (``NotReusable`` otherwise). A context
+    of them, frozen dataclasses; never a block or a service (a ``TypeError`` otherwise). A context
     with more than ``REUSED_CONTEXT_CHARS`` characters of text is rendered without being kept.
     """
     budget = [REUSED_CONTEXT_CHARS]

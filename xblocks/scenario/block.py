@@ -209,8 +209,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             else:
                 shares_html = self.shares_html(shares, step.question)
         return self.render_shown('outcome.html', prefix=prefix, step=step, option=option,
-                                    consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
-                                    shares_html=shares_html, shares_pending=shares_pending)
+                                 consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
+                                 shares_html=shares_html, shares_pending=shares_pending)
 
     def last_outcome_html(self, scenario, play, prefix):
         """After a reload, the consequence the learner was last shown (if the step still offers it)."""
@@ -221,10 +221,10 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             return ''
         return self.outcome_html(scenario, step, play.last_outcome['option'], prefix)
 
-    def shares_html(self, shares, caption):
+    def shares_html(self, shares, caption, render=None):
         """An accessible bar chart (a table with text figures) of learners per option or ending."""
         total = sum(share['count'] for share in shares)
-        return self.render_shown('_shares.html', shares=shares, caption=caption, total=total)
+        return (render or self.render_shown)('_shares.html', shares=shares, caption=caption, total=total)
 
     def recap_html(self, play):
         recap = [{'title': entry['title'], 'question': entry['question'], 'choice': entry['text'],
@@ -263,9 +263,10 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
     def staff_statistics(self, scenario):
         """Learners per option at every step, and learners per ending (latest ending reached)."""
         endings = engine.shares(self.ending_tallies, scenario.endings)
-        return {'steps': [self.shares_html(engine.choice_shares(self.tallies, step), step.title)
+        render = self.render_template   # afresh: a chart per step would crowd out what learners' pages reuse
+        return {'steps': [self.shares_html(engine.choice_shares(self.tallies, step), step.title, render)
                           for step in scenario.steps],
-                'endings': self.shares_html(endings, self.gettext('Endings reached'))}
+                'endings': self.shares_html(endings, self.gettext('Endings reached'), render)}
 
     # --- learner handlers -------------------------------------------------------------------------
 
