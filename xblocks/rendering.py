@@ -107,6 +107,9 @@ class NotReusable(Exception):
     """A context value that could render differently while comparing equal, or too much text."""
 
 
+_SCALARS = frozenset({int, float, bool, type(None)})
+
+
 def _frozen(value, budget: list[int]):
     """A hashable stand-in for a context value, equal only to values that render the same.
 
@@ -114,18 +117,20 @@ def _frozen(value, budget: list[int]):
     differently); frozen dataclasses (the scenario's steps and options) compare by their fields.
     """
     kind = type(value)
-    if kind is dict:
-        return kind, tuple((key, _frozen(item, budget)) for key, item in value.items())
-    if kind is list or kind is tuple:
-        return kind, tuple(_frozen(item, budget) for item in value)
+    if kind in _SCALARS:
+        return kind, value
     if isinstance(value, str):
         budget[0] -= len(value)
         if budget[0] < 0:
             raise NotReusable('too much text')
-    elif not (value is None or kind in (int, float, bool) or
-              (dataclasses.is_dataclass(value) and value.__dataclass_params__.frozen)):
-        raise NotReusable(f'a {kind.__name__} in the context')
-    return kind, value
+        return kind, value
+    if kind is dict:
+        return kind, tuple([(key, _frozen(item, budget)) for key, item in value.items()])
+    if kind is list or kind is tuple:
+        return kind, tuple([_frozen(item, budget) for item in value])
+    if dataclasses.is_dataclass(value) and value.__dataclass_params__.frozen:
+        return kind, value
+    raise NotReusable(f'a {kind.__name__} in the context')
 
 
 def _translation_key(i18n_service):
@@ -170,7 +175,7 @@ def render_reused(package: str, path: str, context: dict, i18n_service) -> str:
     """
     budget = [REUSED_CONTEXT_CHARS]
     try:
-        frozen = tuple((name, _frozen(value, budget)) for name, value in context.items())
+        frozen = tuple([(name, _frozen(value, budget)) for name, value in context.items()])
     except NotReusable as reason:
         if budget[0] >= 0:
             raise TypeError(f'{path} cannot be reused: {reason}') from None
