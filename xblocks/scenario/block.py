@@ -173,7 +173,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
         status = play.status(scenario)
         context = {'prefix': prefix, 'status': status,
                    'can_undo': play.can_undo(scenario) and self.allow_undo,
-                   'can_restart': play.can_restart(scenario, self.max_attempts),
+                   'can_restart': play.can_restart(scenario, lambda: self.max_attempts),
                    'decision_number': len(play.history) + 1, 'answering': play.answering(scenario)}
         if status in (engine.IN_PROGRESS, engine.NOT_STARTED):
             step = scenario.node(play.current or scenario.start)
