@@ -8,6 +8,11 @@ peer's carries a hint on every step, as course teams write them. Ours and the pe
 are interleaved round by round (``bench.timing.interleaved``); the request bodies are built
 before the clock starts, as the browser builds them.
 
+A learner in a state some learner of the same worker was already shown gets the HTML kept
+for it (``xblocks.rendering.render_reused``); the pages and decisions above are such requests.
+The first learner in a state pays for rendering it: the rows "nothing reused" measure that,
+with the kept renderings dropped before each request.
+
 Then ours alone at 1,000 and 10,000 steps against ours at 10 steps, interleaved the same way:
 a page or a decision must cost the same however large the scenario (target ≤ 1.2×). These
 scenarios have shorter steps (``compact_xml``, the same generator at every size), as 10,000
@@ -16,6 +21,7 @@ steps of the texts above would exceed the 5 MB a scenario may have.
 from __future__ import annotations
 
 import json
+import re
 
 from webob import Request
 from xblock.fields import ScopeIds
@@ -71,7 +77,9 @@ class Ours:
         block.save()
         self.usage_id = block.scope_ids.usage_id
         self.reset()
-        body = {**answering(self.block()), 'option': 'o0'}
+        # What the block's JavaScript sends: the option, the state its page answers and the page's prefix.
+        prefix = re.search(r'data-prefix="([^"]+)"', self.page().content).group(1)
+        body = {**answering(self.block()), 'option': 'o0', 'prefix': prefix}
         self.body = json.dumps(body).encode('utf-8')
 
     def block(self):
@@ -81,6 +89,12 @@ class Ours:
         block = self.block()
         block.current_node, block.history = None, []
         block.save()
+
+    def reset_unseen(self):
+        """As ``reset``, and no rendering kept: the next request is the first in its state."""
+        from xblocks.rendering import forget_reused
+        self.reset()
+        forget_reused()
 
     def page(self):
         fragment = self.runtime.render(self.block(), 'student_view')
@@ -112,8 +126,8 @@ class Peer:
         block.save()
         self.body = json.dumps({'choice_index': 0}).encode('utf-8')
 
-    def block(self):
-        return self.runtime.construct_xblock('branching_xblock', self.scope_ids)
+    def block(self):   # loaded as ours is (and as the LMS loads every block): from its usage id
+        return self.runtime.get_block(self.scope_ids.usage_id)
 
     def reset(self):
         block = self.block()
@@ -139,16 +153,30 @@ def _reset_all(*sides):
     return reset
 
 
+def _reset_all_unseen(ours, peer):
+    def reset():
+        ours.reset_unseen()
+        peer.reset()
+    return reset
+
+
 def versus_peer(steps: list[int], repeat: int) -> list[Row]:
     rows = []
     for count in steps:
         ours, peer = Ours(_runtime(), count), Peer(_runtime(), count)
         pages = interleaved({'ours': ours.page, 'peer': peer.page}, repeat, reset=_reset_all(ours, peer))
         decisions = interleaved({'ours': ours.decide, 'peer': peer.decide}, repeat, reset=_reset_all(ours, peer))
+        unseen_pages = interleaved({'ours': ours.page, 'peer': peer.page}, repeat, reset=_reset_all_unseen(ours, peer))
+        unseen_decisions = interleaved({'ours': ours.decide, 'peer': peer.decide}, repeat,
+                                       reset=_reset_all_unseen(ours, peer))
         rows.append(Row(f'scenario page (runtime.render), {count} steps', pages['ours'] * 1000,
                         pages['peer'] * 1000, 'ms', f'{PEER} student_view, hints', '<= 0.5'))
         rows.append(Row(f'scenario decision via the handler, {count} steps', decisions['ours'] * 1000,
                         decisions['peer'] * 1000, 'ms', f'{PEER} select_choice, hints', '<= 0.5'))
+        rows.append(Row(f'  page, nothing reused, {count} steps', unseen_pages['ours'] * 1000,
+                        unseen_pages['peer'] * 1000, 'ms', f'{PEER} student_view, hints'))
+        rows.append(Row(f'  decision, nothing reused, {count} steps', unseen_decisions['ours'] * 1000,
+                        unseen_decisions['peer'] * 1000, 'ms', f'{PEER} select_choice, hints'))
         ours.reset(), peer.reset()
         rows.append(Row(f'  page bytes, {count} steps', page_bytes(ours.page()), page_bytes(peer.page()), 'bytes',
                         f'{PEER} student_view, hints'))

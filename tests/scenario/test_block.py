@@ -1,11 +1,15 @@
 """The ``magix_scenario`` XBlock on an XBlock runtime: views, handlers, grades, state and OLX."""
+import dataclasses
+
 import pytest
 from lxml import etree
+from xblock.fields import Scope
 
-from xblocks.scenario.block import ScenarioBlock
+from xblocks.scenario import engine
+from xblocks.scenario.block import ScenarioBlock, StoredPart, StoredPlaythrough
 
 from ..openedx_rules import studio_preview_view
-from .support import ScenarioTestRuntime, call, load, same_block_for, small_scenario
+from .support import ScenarioTestRuntime, answering, call, load, same_block_for, small_scenario
 
 
 def test_student_view_sends_only_the_current_step(block):
@@ -131,6 +135,48 @@ def test_resume_where_the_learner_left_off(runtime, block):
     again = same_block_for(runtime, block)
     html = again.student_view().content
     assert 'How do you run the pilot?' in html and 'What do you do first?' not in html
+
+
+def test_every_part_of_a_playthrough_is_stored_in_a_field():
+    """A part added to the engine's ``Playthrough`` must be kept for the learner too."""
+    stored = {part: value.field_name for part, value in vars(StoredPlaythrough).items()
+              if isinstance(value, StoredPart)}
+    assert set(stored) == {field.name for field in dataclasses.fields(engine.Playthrough)}
+    assert all(ScenarioBlock.fields[name].scope == Scope.user_state for name in stored.values())
+
+
+def learner_state_read(runtime, action) -> set[str]:
+    """The learner-state fields ``action`` reads from the runtime's store (each read is a query in the LMS)."""
+    read, store = set(), runtime.store
+    original_get, original_has = store.get, store.has
+
+    def record(original):
+        def recorded(key):
+            if key.scope == Scope.user_state:
+                read.add(key.field_name)
+            return original(key)
+        return recorded
+    store.get, store.has = record(original_get), record(original_has)
+    try:
+        action()
+    finally:
+        store.get, store.has = original_get, original_has
+    return read
+
+
+def test_a_page_and_a_decision_read_only_the_learner_state_they_use(runtime, block):
+    usage_id = block.scope_ids.usage_id
+    page = learner_state_read(runtime, lambda: runtime.get_block(usage_id).student_view())
+    # The first step asks for a reflection (a draft is shown again); nothing about tallies or attempts.
+    assert page == {'current_node', 'history', 'past_attempts', 'last_outcome', 'reflections'}
+    body = answering(runtime.get_block(usage_id))
+    decision = learner_state_read(runtime, lambda: call(runtime.get_block(usage_id), 'choose',
+                                                        {**body, 'option': 'dpia'}))
+    assert {'counted', 'current_node', 'history'} <= decision
+    assert not {'counted_ending', 'attempts_used', 'reflections'} & decision   # no ending, no reflection
+    again = runtime.get_block(usage_id)
+    assert again.current_node == 'pilot' and again.counted == {'intake': 'dpia'}
+    assert again.last_outcome == {'step': 'intake', 'option': 'dpia'}
 
 
 def test_statistics_are_anonymous_tallies_shared_by_learners(runtime, block):

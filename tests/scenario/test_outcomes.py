@@ -208,3 +208,28 @@ def test_the_minimum_is_a_studio_setting_kept_in_olx(staff_block):
     block.add_xml_to_node(node)
     assert node.get('statistics_minimum') == '3'
     assert load(runtime, etree.tostring(node, encoding='unicode')).statistics_minimum == 3
+
+
+# --- starting again ------------------------------------------------------------------------
+
+def test_the_attempts_limit_counts_only_once_an_attempt_has_finished():
+    """``can_restart`` asks for the limit (a block setting: a store read) only for a finished attempt."""
+    scenario, _ = load_scenario(small_scenario_xml(), 'path')
+    asked = []
+
+    def limit():
+        asked.append(1)
+        return 1
+    play = engine.Playthrough()
+    assert not play.can_restart(scenario, limit)                       # not started
+    play.begin(scenario)
+    play.choose(scenario, 'dpia')
+    assert play.can_restart(scenario, limit) and not asked              # in progress: always
+    play.choose(scenario, 'human')
+    assert not play.can_restart(scenario, limit) and asked == [1]       # finished, limit reached
+    assert play.can_restart(scenario, 0) and play.can_restart(scenario, 2)
+    assert not play.can_restart(scenario, 1)
+
+
+def small_scenario_xml() -> str:
+    return etree.tostring(etree.fromstring(small_scenario()).find('scenario'), encoding='unicode')

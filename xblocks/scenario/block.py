@@ -5,9 +5,9 @@ options not chosen, their scores and the steps not yet reached never leave the s
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import re
-import uuid
 
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
@@ -18,7 +18,7 @@ from ..handlers import is_course_staff, json_api
 from ..i18n import I18nMixin, _
 from ..json_input import MISSING, BadInput
 from ..olx_content import XmlText
-from ..rendering import render_template, static_text
+from ..rendering import render_reused, render_template, static_text
 from ..sanitize import clean_html
 from . import engine
 from .headless import ScenarioHeadlessMixin
@@ -31,6 +31,54 @@ from .studio import ScenarioStudioMixin
 PREFIX_PATTERN = re.compile(r'^magix-[a-f0-9]{12}$')
 # What a learner's action may carry: the option and reflection, and the state the page answers.
 PLAY_FIELDS = {'option': str, 'reflection': str, 'prefix': str, 'attempt': int, 'position': int, 'step': str}
+
+
+class StoredPart:
+    """A part of a learner's ``Playthrough``, read from its block field when the engine first uses it.
+
+    Copied as read (``copy``): the engine changes lists and dicts in place, and the block's
+    fields are written back only on save. Once read or set, the part lives on the instance.
+    """
+
+    def __init__(self, field_name: str, copy=None):
+        self.field_name, self.copy = field_name, copy
+
+    def __set_name__(self, owner, name):
+        self.part = name
+
+    def __get__(self, play, owner=None):
+        if play is None:
+            return self
+        value = getattr(play.block, self.field_name)
+        value = self.copy(value) if self.copy is not None else value
+        play.__dict__[self.part] = value
+        return value
+
+
+class StoredPlaythrough(engine.Playthrough):
+    """A learner's ``Playthrough`` over the block's ``Scope.user_state`` fields.
+
+    Every field read goes through the runtime's field store (in the LMS, the learner's state in
+    the database): a page reads only the parts it shows, a decision only those it uses, and
+    ``save`` writes back only what was read or set.
+    """
+    current = StoredPart('current_node')
+    history = StoredPart('history', list)
+    reflections = StoredPart('reflections', dict)
+    attempts_used = StoredPart('attempts_used')
+    past_attempts = StoredPart('past_attempts', list)
+    last_outcome = StoredPart('last_outcome')
+    counted = StoredPart('counted', dict)
+    counted_ending = StoredPart('counted_ending')
+
+    def __init__(self, block):  # pylint: disable=super-init-not-called
+        self.block = block
+
+    def save(self):
+        for part, value in vars(self).items():
+            stored = getattr(type(self), part, None)
+            if isinstance(stored, StoredPart):
+                setattr(self.block, stored.field_name, value)
 
 
 @XBlock.needs('i18n')
@@ -99,16 +147,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             raise ScenarioError(list(problems))
         return scenario
 
-    def playthrough(self) -> engine.Playthrough:
-        return engine.Playthrough(current=self.current_node, history=list(self.history),
-                                  reflections=dict(self.reflections), attempts_used=self.attempts_used,
-                                  past_attempts=list(self.past_attempts), last_outcome=self.last_outcome,
-                                  counted=dict(self.counted), counted_ending=self.counted_ending)
-
-    def save_playthrough(self, play: engine.Playthrough):
-        self.current_node, self.history, self.reflections = play.current, play.history, play.reflections
-        self.attempts_used, self.past_attempts = play.attempts_used, play.past_attempts
-        self.last_outcome, self.counted, self.counted_ending = play.last_outcome, play.counted, play.counted_ending
+    def playthrough(self) -> 'StoredPlaythrough':
+        return StoredPlaythrough(self)
 
     def is_course_staff(self) -> bool:
         return is_course_staff(self)
@@ -118,17 +158,27 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
     def render_template(self, template, **context):
         return render_template(__package__, f'templates/{template}', context, self.i18n_service)
 
+    def render_shown(self, template, **context):
+        """What learners are shown: every learner in the same state sees the same HTML, rendered once
+        and kept for the next (``render_reused``); the context is plain data, never the block."""
+        return render_reused(__package__, f'templates/{template}', context, self.i18n_service)
+
+    def element_prefix(self) -> str:
+        """The prefix of this block's element ids: its own on a page, the same on every render (so the
+        HTML of a step is the same for every learner at it)."""
+        return f'magix-{hashlib.blake2b(str(self.scope_ids.usage_id).encode(), digest_size=6).hexdigest()}'
+
     def panel_html(self, scenario, play, prefix):
         """The learner's current step, ending, or a notice; the only content sent to the browser."""
         status = play.status(scenario)
-        context = {'prefix': prefix, 'status': status, 'block': self,
-                   'can_undo': self.allow_undo and play.can_undo(scenario),
-                   'can_restart': play.can_restart(scenario, self.max_attempts),
+        context = {'prefix': prefix, 'status': status,
+                   'can_undo': play.can_undo(scenario) and self.allow_undo,
+                   'can_restart': play.can_restart(scenario, lambda: self.max_attempts),
                    'decision_number': len(play.history) + 1, 'answering': play.answering(scenario)}
         if status in (engine.IN_PROGRESS, engine.NOT_STARTED):
             step = scenario.node(play.current or scenario.start)
-            context.update(step=step, situation=clean_html(step.situation),
-                           reflection=play.reflections.get(step.id, ''))
+            context.update(step=step, situation=clean_html(step.situation),   # no prompt, no reflection shown
+                           reflection=play.reflections.get(step.id, '') if step.reflection else '')
         elif status == engine.FINISHED:
             ending = play.ending(scenario)
             fraction = play.score(scenario, self.scoring_mode)
@@ -141,7 +191,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             )
         else:
             context.update(recap_html=self.recap_html(play))
-        return self.render_template('panel.html', **context)
+        return self.render_shown('panel.html', **context)
 
     def outcome_html(self, scenario, step, option_id, prefix):
         """The consequence and feedback of the option just chosen, and how others chose.
@@ -158,9 +208,9 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
                 shares_pending = self.statistics_minimum
             else:
                 shares_html = self.shares_html(shares, step.question)
-        return self.render_template('outcome.html', prefix=prefix, step=step, option=option,
-                                    consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
-                                    shares_html=shares_html, shares_pending=shares_pending)
+        return self.render_shown('outcome.html', prefix=prefix, step=step, option=option,
+                                 consequence=clean_html(option.consequence), feedback=clean_html(option.feedback),
+                                 shares_html=shares_html, shares_pending=shares_pending)
 
     def last_outcome_html(self, scenario, play, prefix):
         """After a reload, the consequence the learner was last shown (if the step still offers it)."""
@@ -171,28 +221,28 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
             return ''
         return self.outcome_html(scenario, step, play.last_outcome['option'], prefix)
 
-    def shares_html(self, shares, caption):
+    def shares_html(self, shares, caption, render=None):
         """An accessible bar chart (a table with text figures) of learners per option or ending."""
         total = sum(share['count'] for share in shares)
-        return self.render_template('_shares.html', shares=shares, caption=caption, total=total)
+        return (render or self.render_shown)('_shares.html', shares=shares, caption=caption, total=total)
 
     def recap_html(self, play):
         recap = [{'title': entry['title'], 'question': entry['question'], 'choice': entry['text'],
                   'reflection': play.reflections.get(entry['step'], '')} for entry in play.history]
-        return self.render_template('_recap.html', recap=recap)
+        return self.render_shown('_recap.html', recap=recap)
 
     @XBlock.supports('multi_device')  # server-rendered HTML, small script: works in the mobile apps' web view
     def student_view(self, context=None):
-        prefix = f'magix-{uuid.uuid4().hex[:12]}'
+        prefix = self.element_prefix()
         try:
             scenario = self.scenario()
         except ScenarioError as error:
             return self.problem_fragment(error)
         play = self.playthrough()
         staff_stats = self.staff_statistics(scenario) if self.is_course_staff() else None
-        html = self.render_template(
-            'student.html', prefix=prefix, block=self, scenario=scenario,
-            introduction=clean_html(scenario.introduction),
+        html = self.render_shown(
+            'student.html', prefix=prefix, display_name=self.display_name, role=scenario.role,
+            image_src=scenario.image_src, image_alt=scenario.image_alt, introduction=clean_html(scenario.introduction),
             panel_html=self.panel_html(scenario, play, prefix), staff_stats=staff_stats,
             outcome_html=self.last_outcome_html(scenario, play, prefix),
             show_title=(context or {}).get('page_title') != self.display_name)
@@ -213,9 +263,10 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
     def staff_statistics(self, scenario):
         """Learners per option at every step, and learners per ending (latest ending reached)."""
         endings = engine.shares(self.ending_tallies, scenario.endings)
-        return {'steps': [self.shares_html(engine.choice_shares(self.tallies, step), step.title)
+        render = self.render_template   # afresh: a chart per step would crowd out what learners' pages reuse
+        return {'steps': [self.shares_html(engine.choice_shares(self.tallies, step), step.title, render)
                           for step in scenario.steps],
-                'endings': self.shares_html(endings, self.gettext('Endings reached'))}
+                'endings': self.shares_html(endings, self.gettext('Endings reached'), render)}
 
     # --- learner handlers -------------------------------------------------------------------------
 
@@ -230,8 +281,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
         repeated choice, its consequence again) and changes nothing; other errors come back
         as a translated message, state untouched. The host runs this in one locked transaction.
         """
-        prefix = data.get('prefix') if PREFIX_PATTERN.match(str(data.get('prefix', ''))) else \
-            f'magix-{uuid.uuid4().hex[:12]}'
+        prefix = data.get('prefix') if PREFIX_PATTERN.match(str(data.get('prefix', ''))) else self.element_prefix()
         if not isinstance(data.get('attempt'), int) or not isinstance(data.get('position'), int):
             raise BadInput(MISSING)
         try:
@@ -250,7 +300,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioHeadlessMixin, ScenarioScoringM
                     'notice': '' if replay.decision is not None else ' '.join(replay.render(self.gettext))}
         except ScenarioError as error:
             return {'error': ' '.join(error.render(self.gettext))}
-        self.save_playthrough(play)
+        play.save()
         return self.respond(scenario, play, prefix, outcome)
 
     @json_api(PLAY_FIELDS)

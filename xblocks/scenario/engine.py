@@ -6,6 +6,7 @@ course team editing the scenario under a learner's feet.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import Ending, Scenario, Step
@@ -132,13 +133,18 @@ class Playthrough:
         self.last_outcome = None
         return entry
 
-    def can_restart(self, scenario: Scenario, max_attempts: int) -> bool:
+    def can_restart(self, scenario: Scenario, max_attempts: int | Callable[[], int]) -> bool:
+        """Whether the learner may start again. The attempts limit (0: none) counts only once an
+        attempt has finished; given as a function, it is asked for only then."""
         status = self.status(scenario)
         if status == STALE:
             return True  # the content changed under the learner: never leave them stuck
         if status == NOT_STARTED or (status == IN_PROGRESS and not self.history):
             return False
-        return not max_attempts or self.attempts_used < max_attempts or status == IN_PROGRESS
+        if status == IN_PROGRESS:
+            return True
+        limit = max_attempts() if callable(max_attempts) else max_attempts
+        return not limit or self.attempts_used < limit
 
     def restart(self, scenario: Scenario, max_attempts: int) -> None:
         """Start again from the first step, keeping the previous attempt's path and reflections."""
