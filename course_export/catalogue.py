@@ -67,10 +67,15 @@ def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
     try:
         with open(partial, 'w', encoding='utf-8') as output:
             output.write(str(template([])))
+            batch = []
             for unit in units:
-                output.write(_template_entry(unit))
+                batch.append(_template_entry(unit))
                 count += 1
                 total_words += words(unit.source)
+                if len(batch) == 1000:  # one write per thousand entries
+                    output.write(''.join(batch))
+                    batch = []
+            output.write(''.join(batch))
         os.replace(partial, path)
     finally:
         if partial.exists():
@@ -88,11 +93,25 @@ def _template_entry(unit: Unit) -> str:
     return '\n'.join(lines)
 
 
+# What ``polib.escape`` may change: other texts (most) are written as they are.
+_NEEDS_ESCAPE = re.compile('[\\\\\t\r\n\v\b\f"]')
+
+
+def _escape(text: str) -> str:
+    return polib.escape(text) if _NEEDS_ESCAPE.search(text) else text
+
+
 def _po_field(name: str, text: str) -> list[str]:
     """A quoted PO field; text with line breaks starts with "" and continues one line per line."""
+    if '\n' not in text and '\r' not in text and not _LINE_BREAKS.search(text):
+        return [f'{name} "{_escape(text)}"']
     lines = text.splitlines(True)
     lines = [''] + lines if len(lines) > 1 else [text]
-    return [f'{name} "{polib.escape(lines[0])}"'] + [f'"{polib.escape(line)}"' for line in lines[1:]]
+    return [f'{name} "{_escape(lines[0])}"'] + [f'"{_escape(line)}"' for line in lines[1:]]
+
+
+# Besides \n and \r, what ``str.splitlines`` breaks lines at.
+_LINE_BREAKS = re.compile('[\v\f\x1c\x1d\x1e\x85\u2028\u2029]')
 
 
 def save(catalogue: polib.POFile, path: Path) -> Path:

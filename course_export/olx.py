@@ -52,11 +52,14 @@ def read_folder(folder: Path) -> CourseTree:
     for dirname, folders, files in os.walk(folder):
         relative = os.path.relpath(dirname, folder).replace(os.sep, '/')
         prefix = '' if relative == '.' else relative + '/'
-        for name in folders + files:
+        for name in folders:
+            if os.path.islink(os.path.join(dirname, name)):
+                raise CourseError(f'{prefix}{name} is a symbolic link; course folders may not contain links.')
+        for name in files:
             full = os.path.join(dirname, name)
             if os.path.islink(full):
                 raise CourseError(f'{prefix}{name} is a symbolic link; course folders may not contain links.')
-            if name in files and os.path.isfile(full):
+            if os.path.isfile(full):
                 with open(full, 'rb') as handle:
                     tree[prefix + name] = handle.read()
     return dict(sorted(tree.items()))

@@ -324,7 +324,9 @@ class Document:
         self.path, self.slots = path, []
 
     def add(self, slot):
-        if slot.read():
+        english = slot.read()
+        if english:
+            slot.english = english  # the text as extracted (before any translation is written)
             self.slots.append(slot)
 
     def bytes(self) -> bytes:

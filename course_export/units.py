@@ -24,6 +24,8 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterator
 
+from lxml import etree
+
 from .olx import CREDENTIAL_TAG, SCENARIO_TAG, CourseError, CourseTree, course_run, parse_xml
 from .slots import (BLOCK_TAGS, AttributeSlot, CueSlot, Document, FragmentDocument, JsonDocument, JsonKeySlot,
                     JsonSlot, LanguageVariantSlot, LooseTextSlot, MarkupSlot, OutcomeSlot, SjsonDocument,
@@ -47,8 +49,7 @@ def rich_slots(container, base, path, comment, numbered=False, exclude=()):
     found = []
 
     def has_block(element):
-        return any(isinstance(node.tag, str) and node.tag in BLOCK_TAGS
-                   for node in element.iter() if node is not element)
+        return next(element.iterdescendants(*BLOCK_TAGS), None) is not None
 
     def walk(element):
         if element.tag in SKIPPED_TAGS or element.tag in exclude:
@@ -245,12 +246,17 @@ def video_transcripts(root) -> dict[str, str]:
 
 # ---------------------------------------------------------------- the whole course
 
-def html_files(tree: CourseTree) -> dict[str, str]:
-    """``html/<file>.html -> url_name`` of the ``html`` block that shows it."""
+def html_files(tree: CourseTree, parsed: dict | None = None) -> dict[str, str]:
+    """``html/<file>.html -> url_name`` of the ``html`` block that shows it.
+
+    ``parsed``: receives the roots read here, so a walk given it does not parse them again.
+    """
     found = {}
     for path in tree:
         if path.startswith('html/') and path.endswith('.xml'):
             root = parse_xml(tree[path], path)
+            if parsed is not None:
+                parsed[path] = root
             if root.get('filename'):
                 found[f'html/{root.get("filename")}.html'] = path[len('html/'):-len('.xml')]
     return found
@@ -259,18 +265,25 @@ def html_files(tree: CourseTree) -> dict[str, str]:
 TRANSCRIPT_SUFFIXES = ('.srt', '.sjson')
 
 
-def source_transcripts(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> dict[str, str]:
-    """``static/<file> -> video url_name`` for the transcripts in the source language."""
+def source_transcripts(tree: CourseTree, language: str = SOURCE_LANGUAGE, parsed: dict | None = None) -> dict[str, str]:
+    """``static/<file> -> video url_name`` for the transcripts in the source language (``parsed``: see ``html_files``)."""
     found = {}
     for path in tree:
         if path.startswith('video/') and path.endswith('.xml'):
-            source = video_transcripts(parse_xml(tree[path], path)).get(language)
+            root = parse_xml(tree[path], path)
+            if parsed is not None:
+                parsed[path] = root
+            source = video_transcripts(root).get(language)
             if source and source.endswith(TRANSCRIPT_SUFFIXES) and f'static/{source}' in tree:
                 found[f'static/{source}'] = path[len('video/'):-len('.xml')]
     return found
 
 
-def walk(tree: CourseTree):
+# Descendants that are blocks of their own (``url_name``): where the outline goes next.
+NAMED_DESCENDANTS = etree.XPath('.//*[@url_name != ""]')
+
+
+def walk(tree: CourseTree, parsed: dict | None = None):
     """``(path, parsed root or None, place)`` for every file, in reading order; outline XML parsed once.
 
     The course outline comes first (depth first from ``course.xml``), then the files it does not
@@ -279,12 +292,17 @@ def walk(tree: CourseTree):
     follows from it was read before it was handed over.
     """
     seen = set()
+    parsed = {} if parsed is None else parsed
 
     def visit(path, trail):
         if path in seen or path not in tree:
             return
         seen.add(path)
-        root = parse_xml(tree[path], path) if path.endswith('.xml') else None
+        root = None
+        if path.endswith('.xml'):
+            root = parsed.pop(path, None)
+            if root is None:
+                root = parse_xml(tree[path], path)
         following = []
         if root is not None:
             inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
@@ -293,8 +311,8 @@ def walk(tree: CourseTree):
                 following.append((f'html/{root.get("filename")}.html', trail))
             if root.tag == 'video':
                 following += [(f'static/{source}', trail) for source in video_transcripts(root).values()]
-            following += [(f'{element.tag}/{element.get("url_name")}.xml', inner) for element in root.iter()
-                          if element is not root and isinstance(element.tag, str) and element.get('url_name')]
+            following += [(f'{element.tag}/{element.get("url_name")}.xml', inner)
+                          for element in NAMED_DESCENDANTS(root)]
         yield path, root, ' › '.join(trail)
         for child, child_trail in following:
             yield from visit(child, child_trail)
@@ -338,9 +356,10 @@ def iter_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> Iterato
     side by side, as credential pathways do).
     """
     run, _ = course_run(tree)
-    bodies = html_files(tree)
-    transcripts = source_transcripts(tree)
-    for path, root, place in walk(tree):
+    parsed = {}  # the block files read to find bodies and transcripts, handed to the walk
+    bodies = html_files(tree, parsed)
+    transcripts = source_transcripts(tree, parsed=parsed)
+    for path, root, place in walk(tree, parsed):
         data = tree[path]
         parts = path.split('/')
         stem = parts[-1].rsplit('.', 1)[0]
@@ -422,7 +441,7 @@ def iter_units(tree: CourseTree) -> Iterator[Unit]:
     seen = {}
     for document in iter_documents(tree):
         for slot in document.slots:
-            unit = slot.unit
+            unit = Unit(slot.key, slot.english, slot.path, slot.comment, slot.markup)  # as read by ``add``
             if unit.key in seen:
                 raise CourseError(f'Two texts have the key {unit.key} ({seen[unit.key]} and {unit.path}); '
                                   'give the blocks or scenario nodes distinct ids.')
