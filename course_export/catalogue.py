@@ -103,6 +103,8 @@ def _escape(text: str) -> str:
 
 def _po_field(name: str, text: str) -> list[str]:
     """A quoted PO field; text with line breaks starts with "" and continues one line per line."""
+    if not _SPECIAL.search(text):  # most texts: one line, nothing to escape
+        return [f'{name} "{text}"']
     if '\n' not in text and '\r' not in text and not _LINE_BREAKS.search(text):
         return [f'{name} "{_escape(text)}"']
     lines = text.splitlines(True)
@@ -112,6 +114,7 @@ def _po_field(name: str, text: str) -> list[str]:
 
 # Besides \n and \r, what ``str.splitlines`` breaks lines at.
 _LINE_BREAKS = re.compile('[\v\f\x1c\x1d\x1e\x85\u2028\u2029]')
+_SPECIAL = re.compile(f'{_NEEDS_ESCAPE.pattern}|{_LINE_BREAKS.pattern}')
 
 
 def save(catalogue: polib.POFile, path: Path) -> Path:

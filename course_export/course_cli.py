@@ -70,6 +70,7 @@ def do_build(args) -> int:
             print(f'error: {error}')
             status = 1
             continue
+        po = None  # the catalogue is no longer needed: free it before the check
         findings = [finding for finding in check_tree(result.tree, parsed=result.parsed()) if finding.level == ERROR]
         for finding in findings:
             print(finding)
