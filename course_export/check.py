@@ -101,7 +101,7 @@ def magix_findings(tree: CourseTree, parsed: ParsedXml | None = None) -> list[Fi
         if path.startswith('static/'):
             continue
         if path.startswith('video/') and path.endswith('.xml'):
-            for language, source in video_transcripts(parsed[path]).items():
+            for language, source in video_transcripts(_root(tree, parsed, path)).items():
                 if f'static/{source}' not in tree:
                     add(ERROR, path, f'the {language} transcript static/{source} is missing.')
         if not path.endswith(('.xml', '.html')):
@@ -122,9 +122,9 @@ def magix_findings(tree: CourseTree, parsed: ParsedXml | None = None) -> list[Fi
     course_id = f'{course.get("org")}+{course.get("course")}+{run}'
     for path in sorted(tree):
         if path.startswith(f'{SCENARIO_TAG}/') and path.endswith('.xml'):
-            findings += scenario_findings(parsed[path], path)
+            findings += scenario_findings(_root(tree, parsed, path), path)
         elif path.startswith(f'{CREDENTIAL_TAG}/') and path.endswith('.xml'):
-            findings += pathway_findings(parsed[path], path, course_id, blocks)
+            findings += pathway_findings(_root(tree, parsed, path), path, course_id, blocks)
     return findings
 
 
