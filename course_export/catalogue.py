@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import polib
 
@@ -158,18 +159,20 @@ def _read_live_entries(lines) -> dict[str, 'Translation']:
         line = line.strip()
         if not line:
             continue
-        if line.startswith('#'):
-            if line.startswith('#~'):  # an obsolete entry (with the flags just read): not for the build
+        first = line[0]
+        if first == '#':
+            second = line[1:2]
+            if second == '~':  # an obsolete entry (with the flags just read): not for the build
                 if field is not None:
                     finish()
                 entry, field = {}, None
-            elif line.startswith('#,'):
+            elif second == ',':
                 if field is not None:
                     finish()
                     entry, field = {}, None
                 entry['fuzzy'] = 'fuzzy' in (flag.strip() for flag in line[2:].split(','))
             continue
-        if line.startswith('"'):
+        if first == '"':
             if field is None or not line.endswith('"') or len(line) < 2:
                 raise ValueError(line)
             entry[field] += _unescape(line[1:-1])
@@ -303,9 +306,11 @@ def status(pot: polib.POFile, po: polib.POFile, language: str) -> Status:
     return result
 
 
-@dataclass(frozen=True)
-class Translation:
-    """What a catalogue says about one key: the English it translated, the text, whether fuzzy."""
+class Translation(NamedTuple):
+    """What a catalogue says about one key: the English it translated, the text, whether fuzzy.
+
+    A named tuple: a large catalogue holds one per unit, and tuples are quicker to make and smaller.
+    """
     source: str
     text: str
     fuzzy: bool

@@ -305,32 +305,40 @@ def walk(tree: CourseTree, parsed: dict | None = None):
     seen = set()
     parsed = {} if parsed is None else parsed
 
-    def visit(path, trail):
-        if path in seen or path not in tree:
-            return
-        seen.add(path)
-        root = None
-        if path.endswith('.xml'):
-            root = parsed.pop(path, None)
-            if root is None:
-                root = parse_xml(tree[path], path)
-        following = []
-        if root is not None:
-            inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
-                root.tag in ('chapter', 'sequential', 'vertical') else trail
-            if root.tag == 'html' and root.get('filename'):
-                following.append((f'html/{root.get("filename")}.html', trail))
-            if root.tag == 'video':
-                following += [(f'static/{source}', trail) for source in video_transcripts(root).values()]
-            following += [(f'{element.tag}/{element.get("url_name")}.xml', inner)
-                          for element in NAMED_DESCENDANTS(root)]
-        yield path, root, ' › '.join(trail)
-        for child, child_trail in following:
-            yield from visit(child, child_trail)
+    def visit(start):
+        """Depth first from ``start``, with a stack of what each file points to (no generator per file)."""
+        stack = [iter([(start, [])])]
+        while stack:
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop()
+                continue
+            path, trail = item
+            if path in seen or path not in tree:
+                continue
+            seen.add(path)
+            root = None
+            if path.endswith('.xml'):
+                root = parsed.pop(path, None)
+                if root is None:
+                    root = parse_xml(tree[path], path)
+            following = []
+            if root is not None:
+                inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
+                    root.tag in ('chapter', 'sequential', 'vertical') else trail
+                if root.tag == 'html' and root.get('filename'):
+                    following.append((f'html/{root.get("filename")}.html', trail))
+                if root.tag == 'video':
+                    following += [(f'static/{source}', trail) for source in video_transcripts(root).values()]
+                following += [(f'{element.tag}/{element.get("url_name")}.xml', inner)
+                              for element in NAMED_DESCENDANTS(root)]
+            yield path, root, ' › '.join(trail)
+            if following:
+                stack.append(iter(following))
 
     run, _ = course_run(tree)
-    yield from visit('course.xml', [])
-    yield from visit(f'course/{run}.xml', [])
+    yield from visit('course.xml')
+    yield from visit(f'course/{run}.xml')
     rest = sorted(path for path in tree if path not in seen)
     first = [p for p in rest if p.startswith(('about/', 'info/', 'policies/'))]
     for path in first + [p for p in rest if p not in first]:
