@@ -93,7 +93,7 @@ def build(source: CourseTree, language: str, po: polib.POFile | dict | None, all
         changed = False
         for slot in document.slots:
             entry = found.get(slot.key)
-            reason = fallback_reason(slot.read(), entry)
+            reason = fallback_reason(slot.english, entry)  # the English as read before any write
             if reason == MISSING and language == SOURCE_LANGUAGE:
                 continue  # the English is the text: nothing falls back
             if reason:

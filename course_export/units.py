@@ -29,7 +29,7 @@ from lxml import etree
 from .olx import CREDENTIAL_TAG, SCENARIO_TAG, CourseError, CourseTree, course_run, parse_xml
 from .slots import (BLOCK_TAGS, AttributeSlot, CueSlot, Document, FragmentDocument, JsonDocument, JsonKeySlot,
                     JsonSlot, LanguageVariantSlot, LooseTextSlot, MarkupSlot, OutcomeSlot, SjsonDocument,
-                    SrtDocument, Unit, XmlDocument, XML_LANG, normalise)
+                    SPACES, SrtDocument, Unit, XmlDocument, XML_LANG, normalise)
 
 SOURCE_LANGUAGE = 'en'
 RESPONSE_TAGS = frozenset({
@@ -59,14 +59,13 @@ def rich_slots(container, base, path, comment, numbered=False, exclude=()):
                 if ancestor is container:
                     break
 
-    def has_block(element):
-        return element in with_blocks
-
+    # ``text.strip(SPACES)``: whether ``normalise(text)`` would keep anything, without building it.
     def walk(element):
-        if element.tag in SKIPPED_TAGS or element.tag in exclude:
+        tag = element.tag
+        if tag in SKIPPED_TAGS or tag in exclude:
             return
-        if not has_block(element):
-            if normalise(''.join(element.itertext())):
+        if element not in with_blocks:
+            if ''.join(element.itertext()).strip(SPACES):
                 found.append(lambda key, e=element: MarkupSlot(e, key, path, comment, exclude))
             else:
                 for image in element.iter('img'):
@@ -74,12 +73,12 @@ def rich_slots(container, base, path, comment, numbered=False, exclude=()):
                         found.append(lambda key, e=image: AttributeSlot(e, 'alt', key + '/alt', path,
                                                                         'Image text alternative'))
             return
-        if normalise(element.text or ''):
+        if (element.text or '').strip(SPACES):
             found.append(lambda key, e=element: LooseTextSlot(e, 'text', key, path, comment))
         for child in element:
             if isinstance(child.tag, str):
                 walk(child)
-            if normalise(child.tail or ''):
+            if (child.tail or '').strip(SPACES):
                 found.append(lambda key, e=child: LooseTextSlot(e, 'tail', key, path, comment))
 
     walk(container)
