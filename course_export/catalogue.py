@@ -87,6 +87,8 @@ def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
 def _template_entry(unit: Unit) -> str:
     """One template entry, preceded by the blank line that separates entries (polib's layout)."""
     note = translator_note(unit)
+    if note and '\n' not in note and not _SPECIAL.search(unit.key) and not _SPECIAL.search(unit.source):
+        return f'\n#. {note}\n#: {unit.path}\nmsgctxt "{unit.key}"\nmsgid "{unit.source}"\nmsgstr ""\n'
     lines = [''] + (['#. ' + line for line in note.split('\n')] if note else [])
     lines.append('#: ' + unit.path)
     lines += _po_field('msgctxt', unit.key) + _po_field('msgid', unit.source)
