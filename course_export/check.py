@@ -3,8 +3,8 @@
 olxcleaner runs through its Python API with ``steps=7`` (everything but the slow external-link
 step) and our XBlock tags in ``allowed_xblocks``. It reads the course from memory, not from a
 folder: while it runs, its file reads (``isfile``, ``etree.parse``, ``open`` in its loaders) are
-answered from the tree, with the XML roots we already parsed with the hardened parser, so each
-file is read and parsed once and nothing is written to disk (``olxcleaner_reads``).
+answered from the tree, with XML roots of the hardened parser (those the archive reader already
+parsed are handed over and let go), and nothing is written to disk (``olxcleaner_reads``).
 
 Our own checks: transcripts and ``/static/`` files that are referenced but missing,
 ``/jump_to_id/`` links to blocks that do not exist, our blocks' pointers without content, and
