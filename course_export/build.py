@@ -47,14 +47,14 @@ class Build:
     fallbacks: list[Fallback] = field(default_factory=list)
     transcripts: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
-    # path -> (parsed root, the bytes it is the tree of): the check reuses what the build parsed.
-    roots: dict = field(default_factory=dict, repr=False)
 
     def parsed(self) -> ParsedXml:
-        """The built tree's XML, with the roots the build already holds for files still as it left them."""
-        parsed = ParsedXml(self.tree)
-        parsed.update({path: root for path, (root, data) in self.roots.items() if self.tree.get(path) is data})
-        return parsed
+        """The built tree's XML, parsed when the check asks for it.
+
+        The build keeps no parsed file: holding every root of a large course until the check
+        costs far more memory (the catalogue is held too) than parsing again costs time.
+        """
+        return ParsedXml(self.tree)
 
 
 class IncompleteTranslation(CourseError):
@@ -93,7 +93,7 @@ def build(source: CourseTree, language: str, po: polib.POFile | dict | None, all
         changed = False
         for slot in document.slots:
             entry = found.get(slot.key)
-            reason = fallback_reason(slot.read(), entry)
+            reason = fallback_reason(slot.english, entry)  # the English as read before any write
             if reason == MISSING and language == SOURCE_LANGUAGE:
                 continue  # the English is the text: nothing falls back
             if reason:
@@ -107,8 +107,6 @@ def build(source: CourseTree, language: str, po: polib.POFile | dict | None, all
             changed = True
             result.translated += 1
         if not changed:
-            if isinstance(document, XmlDocument):
-                result.roots[document.path] = (document.root, result.tree[document.path])
             continue
         if isinstance(document, (SrtDocument, SjsonDocument)):
             target = 'static/' + language_transcript(document.path[len('static/'):], language)
@@ -116,8 +114,6 @@ def build(source: CourseTree, language: str, po: polib.POFile | dict | None, all
             result.transcripts.append(target)
         else:
             result.tree[document.path] = document.bytes()
-            if isinstance(document, XmlDocument):
-                result.roots[document.path] = (document.root, result.tree[document.path])
     if errors:
         raise CourseError('Some translations cannot be used:\n' + '\n'.join(f'  {error}' for error in errors))
     if language != SOURCE_LANGUAGE:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import polib
 
@@ -67,10 +68,15 @@ def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
     try:
         with open(partial, 'w', encoding='utf-8') as output:
             output.write(str(template([])))
+            batch = []
             for unit in units:
-                output.write(_template_entry(unit))
+                batch.append(_template_entry(unit))
                 count += 1
                 total_words += words(unit.source)
+                if len(batch) == 1000:  # one write per thousand entries
+                    output.write(''.join(batch))
+                    batch = []
+            output.write(''.join(batch))
         os.replace(partial, path)
     finally:
         if partial.exists():
@@ -81,6 +87,8 @@ def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
 def _template_entry(unit: Unit) -> str:
     """One template entry, preceded by the blank line that separates entries (polib's layout)."""
     note = translator_note(unit)
+    if note and '\n' not in note and not _SPECIAL.search(unit.key) and not _SPECIAL.search(unit.source):
+        return f'\n#. {note}\n#: {unit.path}\nmsgctxt "{unit.key}"\nmsgid "{unit.source}"\nmsgstr ""\n'
     lines = [''] + (['#. ' + line for line in note.split('\n')] if note else [])
     lines.append('#: ' + unit.path)
     lines += _po_field('msgctxt', unit.key) + _po_field('msgid', unit.source)
@@ -88,11 +96,28 @@ def _template_entry(unit: Unit) -> str:
     return '\n'.join(lines)
 
 
+# What ``polib.escape`` may change: other texts (most) are written as they are.
+_NEEDS_ESCAPE = re.compile('[\\\\\t\r\n\v\b\f"]')
+
+
+def _escape(text: str) -> str:
+    return polib.escape(text) if _NEEDS_ESCAPE.search(text) else text
+
+
 def _po_field(name: str, text: str) -> list[str]:
     """A quoted PO field; text with line breaks starts with "" and continues one line per line."""
+    if not _SPECIAL.search(text):  # most texts: one line, nothing to escape
+        return [f'{name} "{text}"']
+    if '\n' not in text and '\r' not in text and not _LINE_BREAKS.search(text):
+        return [f'{name} "{_escape(text)}"']
     lines = text.splitlines(True)
     lines = [''] + lines if len(lines) > 1 else [text]
-    return [f'{name} "{polib.escape(lines[0])}"'] + [f'"{polib.escape(line)}"' for line in lines[1:]]
+    return [f'{name} "{_escape(lines[0])}"'] + [f'"{_escape(line)}"' for line in lines[1:]]
+
+
+# Besides \n and \r, what ``str.splitlines`` breaks lines at.
+_LINE_BREAKS = re.compile('[\v\f\x1c\x1d\x1e\x85\u2028\u2029]')
+_SPECIAL = re.compile(f'{_NEEDS_ESCAPE.pattern}|{_LINE_BREAKS.pattern}')
 
 
 def save(catalogue: polib.POFile, path: Path) -> Path:
@@ -136,18 +161,20 @@ def _read_live_entries(lines) -> dict[str, 'Translation']:
         line = line.strip()
         if not line:
             continue
-        if line.startswith('#'):
-            if line.startswith('#~'):  # an obsolete entry (with the flags just read): not for the build
+        first = line[0]
+        if first == '#':
+            second = line[1:2]
+            if second == '~':  # an obsolete entry (with the flags just read): not for the build
                 if field is not None:
                     finish()
                 entry, field = {}, None
-            elif line.startswith('#,'):
+            elif second == ',':
                 if field is not None:
                     finish()
                     entry, field = {}, None
                 entry['fuzzy'] = 'fuzzy' in (flag.strip() for flag in line[2:].split(','))
             continue
-        if line.startswith('"'):
+        if first == '"':
             if field is None or not line.endswith('"') or len(line) < 2:
                 raise ValueError(line)
             entry[field] += _unescape(line[1:-1])
@@ -281,9 +308,11 @@ def status(pot: polib.POFile, po: polib.POFile, language: str) -> Status:
     return result
 
 
-@dataclass(frozen=True)
-class Translation:
-    """What a catalogue says about one key: the English it translated, the text, whether fuzzy."""
+class Translation(NamedTuple):
+    """What a catalogue says about one key: the English it translated, the text, whether fuzzy.
+
+    A named tuple: a large catalogue holds one per unit, and tuples are quicker to make and smaller.
+    """
     source: str
     text: str
     fuzzy: bool

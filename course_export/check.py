@@ -3,8 +3,8 @@
 olxcleaner runs through its Python API with ``steps=7`` (everything but the slow external-link
 step) and our XBlock tags in ``allowed_xblocks``. It reads the course from memory, not from a
 folder: while it runs, its file reads (``isfile``, ``etree.parse``, ``open`` in its loaders) are
-answered from the tree, with the XML roots we already parsed with the hardened parser, so each
-file is read and parsed once and nothing is written to disk (``olxcleaner_reads``).
+answered from the tree, with XML roots of the hardened parser (those the archive reader already
+parsed are handed over and let go), and nothing is written to disk (``olxcleaner_reads``).
 
 Our own checks: transcripts and ``/static/`` files that are referenced but missing,
 ``/jump_to_id/`` links to blocks that do not exist, our blocks' pointers without content, and
@@ -26,7 +26,7 @@ from xblocks import xml_safety
 
 from .archive import Limits, read_archive
 from .olx import (CREDENTIAL_TAG, OUR_XBLOCKS, SCENARIO_TAG, CourseError, CourseTree, ParsedXml, course_run,
-                  load_json)
+                  load_json, parse_xml)
 from .units import video_transcripts
 
 ERROR, WARNING, INFO = 'error', 'warning', 'info'
@@ -56,17 +56,26 @@ class Finding:
 
 
 def block_files(tree: CourseTree, parsed: ParsedXml | None = None) -> dict[str, str]:
-    """``url_name -> block type`` of every block file and inline block with a ``url_name``."""
-    parsed = ParsedXml(tree) if parsed is None else parsed
+    """``url_name -> block type`` of every block file and inline block with a ``url_name``.
+
+    Files not in ``parsed`` yet are parsed here and let go (olxcleaner parses them after us and
+    keeps what it needs, so holding every root of a large course would only double its memory).
+    """
+    parsed = {} if parsed is None else parsed
     found = {}
     for path in tree:
         parts = path.split('/')
         if len(parts) == 2 and path.endswith('.xml') and parts[0] not in ('static', 'policies', 'about', 'info'):
             found.setdefault(parts[1][:-len('.xml')], parts[0])
-            for element in parsed[path].iter():
+            for element in _root(tree, parsed, path).iter():
                 if isinstance(element.tag, str) and element.get('url_name'):
                     found.setdefault(element.get('url_name'), element.tag)
     return found
+
+
+def _root(tree: CourseTree, parsed, path: str):
+    """The root of ``path``: parsed before, or parsed now and not kept (see ``block_files``)."""
+    return parsed[path] if path in parsed else parse_xml(tree[path], path)
 
 
 def magix_findings(tree: CourseTree, parsed: ParsedXml | None = None) -> list[Finding]:
@@ -92,7 +101,7 @@ def magix_findings(tree: CourseTree, parsed: ParsedXml | None = None) -> list[Fi
         if path.startswith('static/'):
             continue
         if path.startswith('video/') and path.endswith('.xml'):
-            for language, source in video_transcripts(parsed[path]).items():
+            for language, source in video_transcripts(_root(tree, parsed, path)).items():
                 if f'static/{source}' not in tree:
                     add(ERROR, path, f'the {language} transcript static/{source} is missing.')
         if not path.endswith(('.xml', '.html')):
@@ -106,16 +115,16 @@ def magix_findings(tree: CourseTree, parsed: ParsedXml | None = None) -> list[Fi
             if target not in blocks:
                 add(ERROR, path, f'the link /jump_to_id/{target} points to no block of the course.')
         if path.startswith('vertical/') and path.endswith('.xml'):
-            for element in parsed[path].iter(*OUR_XBLOCKS):
+            for element in _root(tree, parsed, path).iter(*OUR_XBLOCKS):
                 name = element.get('url_name')
                 if name and len(element.attrib) == 1 and f'{element.tag}/{name}.xml' not in tree:
                     add(ERROR, path, f'<{element.tag} url_name="{name}"/> has no file {element.tag}/{name}.xml.')
     course_id = f'{course.get("org")}+{course.get("course")}+{run}'
     for path in sorted(tree):
         if path.startswith(f'{SCENARIO_TAG}/') and path.endswith('.xml'):
-            findings += scenario_findings(parsed[path], path)
+            findings += scenario_findings(_root(tree, parsed, path), path)
         elif path.startswith(f'{CREDENTIAL_TAG}/') and path.endswith('.xml'):
-            findings += pathway_findings(parsed[path], path, course_id, blocks)
+            findings += pathway_findings(_root(tree, parsed, path), path, course_id, blocks)
     return findings
 
 
@@ -170,10 +179,14 @@ class _MemoryCourse:
         return name in self.tree
 
     def parse(self, name: str):
+        """The root parsed before (our checks ran first), let go of here: olxcleaner keeps what it needs."""
         if name not in self.tree:
             raise OSError(f'{name} is not in the course')
+        root = self.parsed.pop(name, None)
+        if root is not None:
+            return etree.ElementTree(root)
         try:
-            return etree.ElementTree(self.parsed[name])
+            return etree.ElementTree(parse_xml(self.tree[name], name))
         except CourseError:  # olxcleaner reports malformed XML itself, from lxml's message
             return etree.ElementTree(etree.fromstring(self.tree[name], xml_safety.safe_parser()))
 

@@ -56,7 +56,7 @@ def archive_path(args, tree, language) -> Path:
 def do_build(args) -> int:
     tree = source_tree(args)
     status = 0
-    for language in args.lang:
+    for index, language in enumerate(args.lang):
         path = args.catalogues / f'{language}.po'
         po = catalogue.read_translations(path) if path.exists() else None
         if po is None and language != SOURCE_LANGUAGE:
@@ -70,6 +70,10 @@ def do_build(args) -> int:
             print(f'error: {error}')
             status = 1
             continue
+        output = archive_path(args, tree, language)
+        po = None  # the catalogue is no longer needed: free it (and the source after the last language)
+        if index == len(args.lang) - 1:
+            tree = None
         findings = [finding for finding in check_tree(result.tree, parsed=result.parsed()) if finding.level == ERROR]
         for finding in findings:
             print(finding)
@@ -77,7 +81,7 @@ def do_build(args) -> int:
             print(f'error: the {language} course has {len(findings)} errors; no archive written.')
             status = 1
             continue
-        output = write_archive(result.tree, archive_path(args, tree, language))
+        write_archive(result.tree, output)
         print(f'{output}: {language}, {result.translated} units translated, '
               f'{len(result.fallbacks)} fell back to English, checks passed')
         for fallback in result.fallbacks:

@@ -52,11 +52,14 @@ def read_folder(folder: Path) -> CourseTree:
     for dirname, folders, files in os.walk(folder):
         relative = os.path.relpath(dirname, folder).replace(os.sep, '/')
         prefix = '' if relative == '.' else relative + '/'
-        for name in folders + files:
+        for name in folders:
+            if os.path.islink(os.path.join(dirname, name)):
+                raise CourseError(f'{prefix}{name} is a symbolic link; course folders may not contain links.')
+        for name in files:
             full = os.path.join(dirname, name)
             if os.path.islink(full):
                 raise CourseError(f'{prefix}{name} is a symbolic link; course folders may not contain links.')
-            if name in files and os.path.isfile(full):
+            if os.path.isfile(full):
                 with open(full, 'rb') as handle:
                     tree[prefix + name] = handle.read()
     return dict(sorted(tree.items()))
@@ -244,21 +247,26 @@ def write_archive(tree: CourseTree, output: Path) -> Path:
     """A reproducible ``.tar.gz`` with the top folder ``course/`` (what Studio imports)."""
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
     folders = sorted({'/'.join(path.split('/')[:depth]) for path in tree
                       for depth in range(1, path.count('/') + 1)})
-    with tarfile.open(fileobj=buffer, mode='w', format=tarfile.PAX_FORMAT) as archive:
-        for name in [ARCHIVE_TOP] + [f'{ARCHIVE_TOP}/{folder}' for folder in folders]:
-            info = tarfile.TarInfo(name)
-            info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o755, 0
-            archive.addfile(info)
-        for path in sorted(tree):
-            info = tarfile.TarInfo(f'{ARCHIVE_TOP}/{path}')
-            info.size, info.mode, info.mtime = len(tree[path]), 0o644, 0
-            archive.addfile(info, io.BytesIO(tree[path]))
     import gzip
-    with open(output, 'wb') as handle:
-        with gzip.GzipFile(filename='', mode='wb', fileobj=handle, mtime=0) as compressed:
-            compressed.write(buffer.getvalue())
+    # Streamed: the tar goes through gzip as it is written (the bytes are those of compressing it whole).
+    partial = output.with_name(output.name + '.partial')  # no half-written archive under the real name
+    try:
+        with open(partial, 'wb') as handle, \
+                gzip.GzipFile(filename='', mode='wb', fileobj=handle, mtime=0) as compressed, \
+                tarfile.open(fileobj=compressed, mode='w', format=tarfile.PAX_FORMAT) as archive:
+            for name in [ARCHIVE_TOP] + [f'{ARCHIVE_TOP}/{folder}' for folder in folders]:
+                info = tarfile.TarInfo(name)
+                info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o755, 0
+                archive.addfile(info)
+            for path in sorted(tree):
+                info = tarfile.TarInfo(f'{ARCHIVE_TOP}/{path}')
+                info.size, info.mode, info.mtime = len(tree[path]), 0o644, 0
+                archive.addfile(info, io.BytesIO(tree[path]))
+        os.replace(partial, output)
+    finally:
+        if partial.exists():
+            partial.unlink()
     return output
 

@@ -116,11 +116,14 @@ class MarkupSlot(Slot):
         super().__init__(key, path, comment)
         self.element = element
         self.children = []
+        self.markup = False
         for child in element:
-            if child.tag in exclude:
+            tag = child.tag
+            if tag in exclude:
                 break
             self.children.append(child)
-        self.markup = any(isinstance(child.tag, str) for child in self.children)
+            if isinstance(tag, str):
+                self.markup = True
 
     def raw(self):
         return inner_markup(self.element, self.children)
@@ -324,7 +327,9 @@ class Document:
         self.path, self.slots = path, []
 
     def add(self, slot):
-        if slot.read():
+        english = slot.read()
+        if english:
+            slot.english = english  # the text as extracted (before any translation is written)
             self.slots.append(slot)
 
     def bytes(self) -> bytes:

@@ -24,10 +24,12 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterator
 
+from lxml import etree
+
 from .olx import CREDENTIAL_TAG, SCENARIO_TAG, CourseError, CourseTree, course_run, parse_xml
 from .slots import (BLOCK_TAGS, AttributeSlot, CueSlot, Document, FragmentDocument, JsonDocument, JsonKeySlot,
                     JsonSlot, LanguageVariantSlot, LooseTextSlot, MarkupSlot, OutcomeSlot, SjsonDocument,
-                    SrtDocument, Unit, XmlDocument, XML_LANG, normalise)
+                    SPACES, SrtDocument, Unit, XmlDocument, XML_LANG, normalise)
 
 SOURCE_LANGUAGE = 'en'
 RESPONSE_TAGS = frozenset({
@@ -46,15 +48,24 @@ def rich_slots(container, base, path, comment, numbered=False, exclude=()):
     """
     found = []
 
-    def has_block(element):
-        return any(isinstance(node.tag, str) and node.tag in BLOCK_TAGS
-                   for node in element.iter() if node is not element)
+    # The elements with a block element inside, found in one pass (asking each element costs a pass each).
+    with_blocks = set()
+    for node in container.iterdescendants():
+        if node.tag in BLOCK_TAGS:
+            for ancestor in node.iterancestors():
+                if ancestor in with_blocks:
+                    break
+                with_blocks.add(ancestor)
+                if ancestor is container:
+                    break
 
+    # ``text.strip(SPACES)``: whether ``normalise(text)`` would keep anything, without building it.
     def walk(element):
-        if element.tag in SKIPPED_TAGS or element.tag in exclude:
+        tag = element.tag
+        if tag in SKIPPED_TAGS or tag in exclude:
             return
-        if not has_block(element):
-            if normalise(''.join(element.itertext())):
+        if element not in with_blocks:
+            if ''.join(element.itertext()).strip(SPACES):
                 found.append(lambda key, e=element: MarkupSlot(e, key, path, comment, exclude))
             else:
                 for image in element.iter('img'):
@@ -62,12 +73,12 @@ def rich_slots(container, base, path, comment, numbered=False, exclude=()):
                         found.append(lambda key, e=image: AttributeSlot(e, 'alt', key + '/alt', path,
                                                                         'Image text alternative'))
             return
-        if normalise(element.text or ''):
+        if (element.text or '').strip(SPACES):
             found.append(lambda key, e=element: LooseTextSlot(e, 'text', key, path, comment))
         for child in element:
             if isinstance(child.tag, str):
                 walk(child)
-            if normalise(child.tail or ''):
+            if (child.tail or '').strip(SPACES):
                 found.append(lambda key, e=child: LooseTextSlot(e, 'tail', key, path, comment))
 
     walk(container)
@@ -245,12 +256,17 @@ def video_transcripts(root) -> dict[str, str]:
 
 # ---------------------------------------------------------------- the whole course
 
-def html_files(tree: CourseTree) -> dict[str, str]:
-    """``html/<file>.html -> url_name`` of the ``html`` block that shows it."""
+def html_files(tree: CourseTree, parsed: dict | None = None) -> dict[str, str]:
+    """``html/<file>.html -> url_name`` of the ``html`` block that shows it.
+
+    ``parsed``: receives the roots read here, so a walk given it does not parse them again.
+    """
     found = {}
     for path in tree:
         if path.startswith('html/') and path.endswith('.xml'):
             root = parse_xml(tree[path], path)
+            if parsed is not None:
+                parsed[path] = root
             if root.get('filename'):
                 found[f'html/{root.get("filename")}.html'] = path[len('html/'):-len('.xml')]
     return found
@@ -259,18 +275,25 @@ def html_files(tree: CourseTree) -> dict[str, str]:
 TRANSCRIPT_SUFFIXES = ('.srt', '.sjson')
 
 
-def source_transcripts(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> dict[str, str]:
-    """``static/<file> -> video url_name`` for the transcripts in the source language."""
+def source_transcripts(tree: CourseTree, language: str = SOURCE_LANGUAGE, parsed: dict | None = None) -> dict[str, str]:
+    """``static/<file> -> video url_name`` for the transcripts in the source language (``parsed``: see ``html_files``)."""
     found = {}
     for path in tree:
         if path.startswith('video/') and path.endswith('.xml'):
-            source = video_transcripts(parse_xml(tree[path], path)).get(language)
+            root = parse_xml(tree[path], path)
+            if parsed is not None:
+                parsed[path] = root
+            source = video_transcripts(root).get(language)
             if source and source.endswith(TRANSCRIPT_SUFFIXES) and f'static/{source}' in tree:
                 found[f'static/{source}'] = path[len('video/'):-len('.xml')]
     return found
 
 
-def walk(tree: CourseTree):
+# Descendants that are blocks of their own (``url_name``): where the outline goes next.
+NAMED_DESCENDANTS = etree.XPath('.//*[@url_name != ""]')
+
+
+def walk(tree: CourseTree, parsed: dict | None = None):
     """``(path, parsed root or None, place)`` for every file, in reading order; outline XML parsed once.
 
     The course outline comes first (depth first from ``course.xml``), then the files it does not
@@ -279,29 +302,42 @@ def walk(tree: CourseTree):
     follows from it was read before it was handed over.
     """
     seen = set()
+    parsed = {} if parsed is None else parsed
 
-    def visit(path, trail):
-        if path in seen or path not in tree:
-            return
-        seen.add(path)
-        root = parse_xml(tree[path], path) if path.endswith('.xml') else None
-        following = []
-        if root is not None:
-            inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
-                root.tag in ('chapter', 'sequential', 'vertical') else trail
-            if root.tag == 'html' and root.get('filename'):
-                following.append((f'html/{root.get("filename")}.html', trail))
-            if root.tag == 'video':
-                following += [(f'static/{source}', trail) for source in video_transcripts(root).values()]
-            following += [(f'{element.tag}/{element.get("url_name")}.xml', inner) for element in root.iter()
-                          if element is not root and isinstance(element.tag, str) and element.get('url_name')]
-        yield path, root, ' › '.join(trail)
-        for child, child_trail in following:
-            yield from visit(child, child_trail)
+    def visit(start):
+        """Depth first from ``start``, with a stack of what each file points to (no generator per file)."""
+        stack = [iter([(start, [])])]
+        while stack:
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop()
+                continue
+            path, trail = item
+            if path in seen or path not in tree:
+                continue
+            seen.add(path)
+            root = None
+            if path.endswith('.xml'):
+                root = parsed.pop(path, None)
+                if root is None:
+                    root = parse_xml(tree[path], path)
+            following = []
+            if root is not None:
+                inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
+                    root.tag in ('chapter', 'sequential', 'vertical') else trail
+                if root.tag == 'html' and root.get('filename'):
+                    following.append((f'html/{root.get("filename")}.html', trail))
+                if root.tag == 'video':
+                    following += [(f'static/{source}', trail) for source in video_transcripts(root).values()]
+                following += [(f'{element.tag}/{element.get("url_name")}.xml', inner)
+                              for element in NAMED_DESCENDANTS(root)]
+            yield path, root, ' › '.join(trail)
+            if following:
+                stack.append(iter(following))
 
     run, _ = course_run(tree)
-    yield from visit('course.xml', [])
-    yield from visit(f'course/{run}.xml', [])
+    yield from visit('course.xml')
+    yield from visit(f'course/{run}.xml')
     rest = sorted(path for path in tree if path not in seen)
     first = [p for p in rest if p.startswith(('about/', 'info/', 'policies/'))]
     for path in first + [p for p in rest if p not in first]:
@@ -338,9 +374,10 @@ def iter_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> Iterato
     side by side, as credential pathways do).
     """
     run, _ = course_run(tree)
-    bodies = html_files(tree)
-    transcripts = source_transcripts(tree)
-    for path, root, place in walk(tree):
+    parsed = {}  # the block files read to find bodies and transcripts, handed to the walk
+    bodies = html_files(tree, parsed)
+    transcripts = source_transcripts(tree, parsed=parsed)
+    for path, root, place in walk(tree, parsed):
         data = tree[path]
         parts = path.split('/')
         stem = parts[-1].rsplit('.', 1)[0]
@@ -422,7 +459,7 @@ def iter_units(tree: CourseTree) -> Iterator[Unit]:
     seen = {}
     for document in iter_documents(tree):
         for slot in document.slots:
-            unit = slot.unit
+            unit = Unit(slot.key, slot.english, slot.path, slot.comment, slot.markup)  # as read by ``add``
             if unit.key in seen:
                 raise CourseError(f'Two texts have the key {unit.key} ({seen[unit.key]} and {unit.path}); '
                                   'give the blocks or scenario nodes distinct ids.')

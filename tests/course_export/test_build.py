@@ -135,6 +135,19 @@ def test_archives_are_reproducible(course_tree, tmp_path):
     assert write_archive(course_tree, tmp_path / 'b.tar.gz').read_bytes() == first
 
 
+def test_a_streamed_archive_has_the_bytes_of_the_whole_tar_compressed_at_once(course_tree, tmp_path):
+    """``write_archive`` streams the tar through gzip; the bytes are those of compressing the tar in one go."""
+    import gzip
+    import io
+    output = write_archive(course_tree, tmp_path / 'built' / 'course.tar.gz')
+    whole = io.BytesIO()
+    with gzip.GzipFile(filename='', mode='wb', fileobj=whole, mtime=0) as compressed:
+        compressed.write(gzip.decompress(output.read_bytes()))
+    assert output.read_bytes() == whole.getvalue()
+    assert read_archive(output) == course_tree
+    assert [path.name for path in output.parent.iterdir()] == ['course.tar.gz']  # no .partial left behind
+
+
 def test_our_checks_find_missing_files_and_broken_links(course_tree):
     tree = dict(course_tree)
     del tree['static/eligibility-video-en.srt']

@@ -127,3 +127,16 @@ def test_the_shipped_scenarios_are_placed_where_studio_exports_them(scenario_dir
     assert tree['magix_scenario/data-sharing.xml'] == (scenario_dir / '02-data-sharing.xml').read_bytes()
     assert tree['magix_credential_progress/aigov-pathway.xml'] == \
         (olx.PATHWAY_CONTENT / 'aigov-pathway.xml').read_bytes()
+
+
+@pytest.mark.parametrize('kind', ['file', 'folder'])
+def test_a_course_folder_with_a_link_is_refused(tmp_path, kind):
+    (tmp_path / 'course.xml').write_bytes(b'<course url_name="2026" org="MAGIX" course="T1"/>')
+    (tmp_path / 'html').mkdir()
+    (tmp_path / 'html' / 'page.html').write_bytes(b'<p>Text</p>')
+    target = tmp_path / 'html' / ('page.html' if kind == 'file' else '')
+    (tmp_path / 'html' / 'linked').symlink_to(target)
+    with pytest.raises(olx.CourseError, match='html/linked is a symbolic link'):
+        olx.read_folder(tmp_path)
+    (tmp_path / 'html' / 'linked').unlink()
+    assert sorted(olx.read_folder(tmp_path)) == ['course.xml', 'html/page.html']
