@@ -9,6 +9,7 @@ from .build import STATIC_OVERRIDES, IncompleteTranslation, build
 from .check import ERROR, check_archive, check_tree
 from .cli_options import add_source_arguments, fail, source_tree
 from .olx import CourseError, course_run, write_archive
+from .parallel import MAX_PROCESSES, MIN_PARALLEL_FILES, PROCESSES_VARIABLE, ArchiveWriter, can_fork, process_count
 from .units import SOURCE_LANGUAGE
 
 
@@ -24,6 +25,10 @@ def add_arguments(parser) -> None:
                      help='fall back to the English for missing or fuzzy translations, and list them')
     sub.add_argument('--static-overrides', type=Path, default=STATIC_OVERRIDES,
                      help='folder with <lang>/<path> files replacing static/<path> (localised assets)')
+    sub.add_argument('--processes', type=int, metavar='N',
+                     help=f'processes to use: with 2 or more, a large course (from {MIN_PARALLEL_FILES:,} files) '
+                          f'is compressed while it is checked (default ${PROCESSES_VARIABLE}, else the CPUs '
+                          f'available, at most {MAX_PROCESSES}; 1: one process)')
     sub = actions.add_parser('check', help='validate a course archive (olxcleaner and MAGIX checks)')
     sub.add_argument('archive', type=Path)
     sub.add_argument('--allow-xblock', action='append', default=[], metavar='TAG',
@@ -54,6 +59,7 @@ def archive_path(args, tree, language) -> Path:
 
 
 def do_build(args) -> int:
+    processes = process_count(args.processes)
     tree = source_tree(args)
     status = 0
     for index, language in enumerate(args.lang):
@@ -74,14 +80,21 @@ def do_build(args) -> int:
         po = None  # the catalogue is no longer needed: free it (and the source after the last language)
         if index == len(args.lang) - 1:
             tree = None
-        findings = [finding for finding in check_tree(result.tree, parsed=result.parsed()) if finding.level == ERROR]
+        if processes > 1 and len(result.tree) >= MIN_PARALLEL_FILES and can_fork():
+            with ArchiveWriter(result.tree, output) as writer:  # compressed while checked
+                findings = check_errors(result)
+                if not findings:
+                    writer.commit()
+        else:
+            findings = check_errors(result)
+            if not findings:
+                write_archive(result.tree, output)
         for finding in findings:
             print(finding)
         if findings:
             print(f'error: the {language} course has {len(findings)} errors; no archive written.')
             status = 1
             continue
-        write_archive(result.tree, output)
         print(f'{output}: {language}, {result.translated} units translated, '
               f'{len(result.fallbacks)} fell back to English, checks passed')
         for fallback in result.fallbacks:
@@ -89,6 +102,10 @@ def do_build(args) -> int:
         for name in result.transcripts + result.assets:
             print(f'  {language} file  {name}')
     return status
+
+
+def check_errors(result) -> list:
+    return [finding for finding in check_tree(result.tree, parsed=result.parsed()) if finding.level == ERROR]
 
 
 def limits(args) -> Limits:
