@@ -1,7 +1,11 @@
 """The course tools on the generated 10,111-block course, against olxcleaner ``validate(steps=7)``.
 
-Each tool runs as a fresh process (time and peak memory, ``ru_maxrss`` of that child), and the
-rounds interleave olxcleaner and our three commands, so load on the machine hits all alike.
+Each tool runs as a fresh process (time and peak memory), and the rounds interleave olxcleaner
+and our three commands, so load on the machine hits all alike. Peak memory is that of the whole
+process tree: a command may start processes of its own (``course build`` compresses in a child
+while it checks), and ``ru_maxrss`` counts only the largest single process, so the resident memory
+of the command and its descendants is also summed every few milliseconds (``/proc``) and the
+larger of the two is reported (pages a forked child still shares are counted twice: an upper bound).
 Linux counts in a child's peak the memory of the process it was started from, so this module
 stays light (no lxml, polib or Django): the course is prepared in a child of its own.
 ``check`` reads the course's ``.tar.gz``; olxcleaner reads the same course as a folder;
@@ -16,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -26,16 +31,66 @@ OLXCLEANER = ('import olxcleaner, sys; olxcleaner.validate(sys.argv[1], steps=7,
               'allowed_xblocks={"magix_scenario", "magix_credential_progress"})')
 
 
+PAGE_MB = os.sysconf('SC_PAGE_SIZE') / 2 ** 20
+
+
+def descendants(root: int) -> set[int]:
+    """``root`` and the processes started from it, found through ``/proc``."""
+    parents = {}
+    for entry in os.scandir('/proc'):
+        if entry.name.isdigit():
+            try:
+                with open(f'/proc/{entry.name}/stat', 'rb') as handle:
+                    parents[int(entry.name)] = int(handle.read().rsplit(b')', 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found = {root}
+    for pid in parents:
+        ancestor = pid
+        while ancestor > 1 and ancestor not in found:
+            ancestor = parents.get(ancestor, 0)
+        if ancestor in found:
+            found.add(pid)
+    return found
+
+
+def rss_mb(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f'/proc/{pid}/statm', 'rb') as handle:
+                total += int(handle.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # ended since
+    return total * PAGE_MB
+
+
+def watch_tree(root: int, peak: list[float], stop: threading.Event, interval: float = 0.01) -> None:
+    """Keep in ``peak`` the largest resident MB of the tree: its members are read every ``interval``,
+    the tree's members looked up again every 20 intervals (a full pass over ``/proc`` costs ms)."""
+    tick, pids = 0, {root}
+    while not stop.wait(interval):
+        if tick % 20 == 0:
+            pids = descendants(root)
+        tick += 1
+        peak[0] = max(peak[0], rss_mb(pids))
+
+
 def run(command: list[str]) -> tuple[float, float]:
-    """Seconds and peak MB of one command in a child process."""
+    """Seconds and peak MB (of the command's whole process tree) of one command in a child process."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak, stop = [0.0], threading.Event()
+    watcher = threading.Thread(target=watch_tree, args=(process.pid, peak, stop), daemon=True)
+    watcher.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
+    stop.set()
+    watcher.join()
     if os.waitstatus_to_exitcode(status) not in (0,):
         raise RuntimeError(f'{" ".join(command)} failed: {process.stderr.read().decode()[-2000:]}')
     process.stderr.close()
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, max(usage.ru_maxrss / 1024, peak[0])
 
 
 def paths_in(folder: Path) -> dict[str, Path]:
