@@ -61,6 +61,11 @@ def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
     Returns the path, the number of units and of English words. Entries are written as polib
     writes them with ``wrapwidth=0`` (the header is polib's own; a test holds the two equal).
     """
+    return write_template_entries(((template_entry(unit), words(unit.source)) for unit in units), path)
+
+
+def write_template_entries(entries: Iterable[tuple[str, int]], path: Path) -> tuple[Path, int, int]:
+    """``write_template`` of entries already written (``template_entry``) with their English words."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + '.partial')
@@ -69,10 +74,10 @@ def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
         with open(partial, 'w', encoding='utf-8') as output:
             output.write(str(template([])))
             batch = []
-            for unit in units:
-                batch.append(_template_entry(unit))
+            for entry, entry_words in entries:
+                batch.append(entry)
                 count += 1
-                total_words += words(unit.source)
+                total_words += entry_words
                 if len(batch) == 1000:  # one write per thousand entries
                     output.write(''.join(batch))
                     batch = []
@@ -84,7 +89,7 @@ def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
     return path, count, total_words
 
 
-def _template_entry(unit: Unit) -> str:
+def template_entry(unit: Unit) -> str:
     """One template entry, preceded by the blank line that separates entries (polib's layout)."""
     note = translator_note(unit)
     if note and '\n' not in note and not _SPECIAL.search(unit.key) and not _SPECIAL.search(unit.source):

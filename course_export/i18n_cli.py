@@ -7,6 +7,7 @@ from pathlib import Path
 from . import catalogue, qa, tmx, xliff
 from .cli_options import add_catalogue_argument, add_source_arguments, fail, source_tree
 from .olx import CourseError
+from .parallel import MAX_PROCESSES, MIN_PARALLEL_FILES, PROCESSES_VARIABLE, extract_template, process_count
 from .units import iter_units, source_translations
 
 
@@ -14,6 +15,10 @@ def add_arguments(parser) -> None:
     actions = parser.add_subparsers(dest='action', metavar='ACTION', required=True)
     sub = actions.add_parser('extract', help='write course.pot from the course source')
     add_source_arguments(sub)
+    sub.add_argument('--processes', type=int, metavar='N',
+                     help=f'processes sharing the work on a large course (from {MIN_PARALLEL_FILES:,} files; '
+                          f'the same course.pot) (default ${PROCESSES_VARIABLE}, else the CPUs available, '
+                          f'at most {MAX_PROCESSES}; 1: one process)')
     sub = actions.add_parser('update', help='merge course.pot into every <lang>.po (fuzzy, obsolete)')
     add_source_arguments(sub)
     sub.add_argument('--lang', action='append', default=[], help='also create <lang>.po if it does not exist')
@@ -66,7 +71,8 @@ def load_template(args):
 
 
 def do_extract(args) -> int:
-    path, units, words = catalogue.write_template(iter_units(source_tree(args, strict=False)), template_path(args))
+    processes = process_count(args.processes)
+    path, units, words = extract_template(source_tree(args, strict=False), template_path(args), processes)
     print(f'{path}: {units} units, {words} words')
     return 0
 

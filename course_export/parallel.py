@@ -1,4 +1,4 @@
-"""Using a second core where it pays: the built course's archive is compressed while it is checked.
+"""Using more cores where it pays: ``course build`` compresses while it checks, ``i18n extract`` shares files.
 
 ``magix course build`` spends about as long compressing the archive (gzip level 9, kept for
 identical bytes) as half its check. With a second process, a forked child writes the archive to
@@ -6,6 +6,9 @@ identical bytes) as half its check. With a second process, a forked child writes
 once the check passed and the child succeeded, and removed otherwise, so a failed check still
 leaves no archive. The child is forked, not spawned: it reads the built tree from the parent's
 memory (copy on write) and sends nothing back but an error message, so it adds little memory.
+
+``magix i18n extract`` shares the course's files among the processes (``extract_template``); the
+parent writes course.pot in reading order, so the file and the errors are those of one process.
 
 How many processes: ``--processes N`` on the command, else ``$MAGIX_PROCESSES``, else the CPUs this
 process may use, at most ``MAX_PROCESSES``. One process, a small course (``MIN_PARALLEL_FILES``),
@@ -119,3 +122,124 @@ class ArchiveWriter:
     def __exit__(self, *exc) -> None:
         if not self.done:
             self.cancel()
+
+
+def extract_template(tree: CourseTree, path: Path, processes: int) -> tuple[Path, int, int]:
+    """``catalogue.write_template(iter_units(tree), path)``, the work shared by ``processes`` processes.
+
+    Each process walks the whole course (the walk is what orders it) but makes the units of every
+    ``processes``-th file only, and writes their entries; forked children send theirs back a few
+    files at a time (a child waits while the parent is behind, so little is held), and the parent
+    writes them in reading order, refusing duplicate keys (and raising a process's error) where one
+    process alone would have: the same course.pot, the same errors.
+    """
+    from . import catalogue
+    from .units import iter_units
+    if processes < 2 or len(tree) < MIN_PARALLEL_FILES or not can_fork():
+        return catalogue.write_template(iter_units(tree), path)
+    context = multiprocessing.get_context('fork')
+    children = []
+    try:
+        gc.freeze()
+        try:
+            for share in range(1, processes):
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_send_share, args=(tree, (share, processes), sender), daemon=True)
+                process.start()
+                sender.close()
+                children.append((receiver, process))
+        finally:
+            gc.unfreeze()
+        outcomes = [[None] for _ in range(processes)]
+        shares = [_share_items(tree, (0, processes), outcomes[0])]
+        shares += [_received(receiver, outcome) for (receiver, _), outcome in zip(children, outcomes[1:])]
+        return catalogue.write_template_entries(_in_order(shares, outcomes), path)
+    finally:
+        for receiver, process in children:
+            if process.is_alive():
+                os.kill(process.pid, signal.SIGTERM)
+            process.join()
+            receiver.close()
+
+
+BATCH = 200  # files' entries a child sends at once
+
+
+def _share_items(tree: CourseTree, share: tuple[int, int], outcome: list):
+    """``(index, entries, [(key, path)], words)`` of one share's files; ``outcome[0]``: ``(walk position,
+    error)`` if one stopped it."""
+    from . import catalogue
+    from .units import indexed_documents, slot_unit
+    progress = [0]
+    try:
+        for index, document in indexed_documents(tree, share=share, progress=progress):
+            entries, keys, english_words = [], [], []
+            for slot in document.slots:
+                unit = slot_unit(slot)
+                entries.append(catalogue.template_entry(unit))
+                english_words.append(catalogue.words(unit.source))
+                keys.append((unit.key, unit.path))
+            yield index, entries, keys, english_words
+    except Exception as error:  # raised by the parent where one process would have met it
+        outcome[0] = (progress[0], error)
+
+
+def _send_share(tree, share, sender) -> None:
+    # the collector runs (documents make reference cycles); the parent's objects were frozen at the fork
+    outcome, batch = [None], []
+    for item in _share_items(tree, share, outcome):
+        batch.append(item)
+        if len(batch) == BATCH:
+            sender.send(batch)
+            batch = []
+    sender.send(batch)
+    try:
+        sender.send(('end', outcome[0]))
+    except Exception:  # an error that cannot be pickled: its message
+        sender.send(('end', (outcome[0][0], CourseError(str(outcome[0][1])))))
+
+
+def _received(receiver, outcome: list):
+    """A child's items as it sends them; ``outcome[0]`` as it reports it."""
+    while True:
+        try:
+            message = receiver.recv()
+        except EOFError:
+            outcome[0] = (0, CourseError('an extracting process ended unexpectedly.'))
+            return
+        if isinstance(message, list):
+            yield from message
+        else:
+            outcome[0] = message[1]
+            return
+
+
+def _in_order(shares: list, outcomes: list):
+    """``(entry, words)`` of every share in reading order; duplicate keys refused as ``iter_units`` does."""
+    from .units import duplicate_key
+    processes = len(shares)
+    pending = [next(share, None) for share in shares]
+    seen = {}
+    index = 0
+    while True:
+        owner = index % processes
+        item = pending[owner]
+        if item is None or item[0] != index:
+            failure = outcomes[owner][0] if item is None else None
+            if failure is not None and failure[0] <= index:
+                raise failure[1]
+            if all(item is None for item in pending):
+                failures = [outcome[0] for outcome in outcomes if outcome[0] is not None]
+                if failures:  # past the last file with text
+                    raise min(failures, key=lambda failure: failure[0])[1]
+                return
+            index += 1  # no text in this file of the walk
+            continue
+        _, entries, keys, english_words = item
+        for entry, (key, path), count in zip(entries, keys, english_words):
+            if key in seen:
+                raise duplicate_key(key, seen[key], path)
+            seen[key] = path
+            yield entry, count
+        pending[owner] = next(shares[owner], None)
+        index += 1

@@ -373,11 +373,28 @@ def iter_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> Iterato
     ``language`` is the language translations will be written in (where a format keeps languages
     side by side, as credential pathways do).
     """
+    for _, document in indexed_documents(tree, language):
+        yield document
+
+
+def indexed_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE, share: tuple[int, int] = (0, 1),
+                      progress: list[int] | None = None) -> Iterator[tuple[int, Document]]:
+    """``iter_documents`` with each document's place in the walk; only the walk's files ``i`` with
+    ``i % share[1] == share[0]`` are made documents (processes sharing the work each take one share).
+
+    ``progress[0]`` is kept at the walk's file being read, so whoever meets an error knows where
+    in the reading order it happened.
+    """
     run, _ = course_run(tree)
     parsed = {}  # the block files read to find bodies and transcripts, handed to the walk
     bodies = html_files(tree, parsed)
     transcripts = source_transcripts(tree, parsed=parsed)
-    for path, root, place in walk(tree, parsed):
+    mine, shares = share
+    for index, (path, root, place) in enumerate(walk(tree, parsed)):
+        if progress is not None:
+            progress[0] = index
+        if index % shares != mine:
+            continue
         data = tree[path]
         parts = path.split('/')
         stem = parts[-1].rsplit('.', 1)[0]
@@ -426,7 +443,7 @@ def iter_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> Iterato
             if place:
                 for slot in document.slots:
                     slot.comment = f'{slot.comment}. In: {place}' if slot.comment else f'In: {place}'
-            yield document
+            yield index, document
 
 
 def policy_slots(document, base):
@@ -459,12 +476,20 @@ def iter_units(tree: CourseTree) -> Iterator[Unit]:
     seen = {}
     for document in iter_documents(tree):
         for slot in document.slots:
-            unit = Unit(slot.key, slot.english, slot.path, slot.comment, slot.markup)  # as read by ``add``
+            unit = slot_unit(slot)
             if unit.key in seen:
-                raise CourseError(f'Two texts have the key {unit.key} ({seen[unit.key]} and {unit.path}); '
-                                  'give the blocks or scenario nodes distinct ids.')
+                raise duplicate_key(unit.key, seen[unit.key], unit.path)
             seen[unit.key] = unit.path
             yield unit
+
+
+def slot_unit(slot) -> Unit:
+    return Unit(slot.key, slot.english, slot.path, slot.comment, slot.markup)  # as read by ``add``
+
+
+def duplicate_key(key: str, first: str, path: str) -> CourseError:
+    return CourseError(f'Two texts have the key {key} ({first} and {path}); '
+                       'give the blocks or scenario nodes distinct ids.')
 
 
 def source_translations(tree: CourseTree, language: str) -> dict[str, str]:

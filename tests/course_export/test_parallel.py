@@ -115,3 +115,59 @@ def test_the_number_of_processes():
         parallel.process_count(None, {'MAGIX_PROCESSES': 'two'})
     with pytest.raises(CourseError, match='at least 1'):
         parallel.process_count(0, {})
+
+
+@pytest.mark.parametrize('processes', [2, 3])
+def test_the_parallel_extract_writes_the_same_course_pot(course, tmp_path, monkeypatch, processes):
+    folder, _ = course
+    monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 10**9)
+    one = tmp_path / 'one'
+    assert magix.main(['i18n', 'extract', '--source', str(folder), '--catalogues', str(one)]) == 0
+    monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
+    monkeypatch.setattr(parallel, 'BATCH', 3)  # several messages per child
+    shared = tmp_path / 'shared'
+    assert magix.main(['i18n', 'extract', '--source', str(folder), '--catalogues', str(shared),
+                       '--processes', str(processes)]) == 0
+    assert (shared / 'course.pot').read_bytes() == (one / 'course.pot').read_bytes()
+
+
+def extract_error(folder, tmp_path, processes):
+    """What ``magix i18n extract`` says on stderr, and that it wrote nothing."""
+    catalogues = tmp_path / f'catalogues-{processes}'
+    assert magix.main(['i18n', 'extract', '--source', str(folder), '--catalogues', str(catalogues),
+                       '--processes', str(processes)]) == 2
+    assert not catalogues.exists() or list(catalogues.iterdir()) == []
+    return catalogues
+
+
+@pytest.mark.parametrize('which', [0, 1, -1])
+def test_the_parallel_extract_refuses_a_duplicate_key_as_one_process_does(course, tmp_path, monkeypatch, capsys,
+                                                                         which):
+    folder, _ = course
+    monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
+    problem = sorted((folder / 'problem').glob('*.xml'))[which]
+    vertical = sorted((folder / 'vertical').glob('*.xml'))[which]
+    head, _, tail = vertical.read_text().rpartition('</vertical>')
+    # an inline block named as a problem file: its title has the key of that problem's title
+    vertical.write_text(head + f'<problem url_name="{problem.stem}" display_name="Again"/></vertical>' + tail)
+    capsys.readouterr()
+    messages = []
+    for processes in (1, 2, 3):
+        extract_error(folder, tmp_path, processes)
+        messages.append(capsys.readouterr().err)
+    assert 'Two texts have the key' in messages[0]
+    assert messages[1] == messages[0] and messages[2] == messages[0]
+
+
+def test_the_parallel_extract_raises_the_first_error_in_reading_order(course, tmp_path, monkeypatch, capsys):
+    folder, _ = course
+    monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
+    problems = sorted((folder / 'problem').glob('*.xml'))
+    for problem in problems[1:3]:  # two broken files: the error is the one met first
+        problem.write_text('<problem><p>not closed</problem>')
+    capsys.readouterr()
+    messages = []
+    for processes in (1, 2, 3):
+        extract_error(folder, tmp_path, processes)
+        messages.append(capsys.readouterr().err)
+    assert messages[0].startswith('error: ') and messages[1] == messages[0] and messages[2] == messages[0]
