@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 from pathlib import Path
 
@@ -193,10 +194,13 @@ def _send_share(tree, share, sender) -> None:
             sender.send(batch)
             batch = []
     sender.send(batch)
-    try:
-        sender.send(('end', outcome[0]))
-    except Exception:  # an error that cannot be pickled: its message
-        sender.send(('end', (outcome[0][0], CourseError(str(outcome[0][1])))))
+    failure = outcome[0]
+    if failure is not None:
+        try:  # an error the parent could not rebuild (pickled, or unpickled) is sent as its message
+            pickle.loads(pickle.dumps(failure[1]))
+        except Exception:
+            failure = (failure[0], CourseError(str(failure[1])))
+    sender.send(('end', failure))
 
 
 def _received(receiver, outcome: list):
