@@ -16,6 +16,7 @@ or a platform without ``fork`` keep the single-process path (check, then write).
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -128,16 +129,58 @@ class ArchiveWriter:
 def extract_template(tree: CourseTree, path: Path, processes: int) -> tuple[Path, int, int]:
     """``catalogue.write_template(iter_units(tree), path)``, the work shared by ``processes`` processes.
 
-    Each process walks the whole course (the walk is what orders it) but makes the units of every
-    ``processes``-th file only, and writes their entries; forked children send theirs back a few
-    files at a time (a child waits while the parent is behind, so little is held), and the parent
-    writes them in reading order, refusing duplicate keys (and raising a process's error) where one
-    process alone would have: the same course.pot, the same errors.
+    Each process makes the units of its share of the files and writes their entries
+    (``shared_documents``); the parent writes them in reading order and refuses duplicate keys
+    where one process alone would have: the same course.pot, the same errors.
     """
     from . import catalogue
     from .units import iter_units
-    if processes < 2 or len(tree) < MIN_PARALLEL_FILES or not can_fork():
+    if not worth_sharing(tree, processes):
         return catalogue.write_template(iter_units(tree), path)
+    with contextlib.closing(shared_documents(tree, processes, _template_entries)) as documents:
+        return catalogue.write_template_entries(_unique_entries(documents), path)
+
+
+def worth_sharing(tree: CourseTree, processes: int) -> bool:
+    return processes > 1 and len(tree) >= MIN_PARALLEL_FILES and can_fork()
+
+
+def _template_entries(document):
+    from . import catalogue
+    from .units import slot_unit
+    entries, keys, english_words = [], [], []
+    for slot in document.slots:
+        unit = slot_unit(slot)
+        entries.append(catalogue.template_entry(unit))
+        english_words.append(catalogue.words(unit.source))
+        keys.append((unit.key, unit.path))
+    return entries, keys, english_words
+
+
+def _unique_entries(documents):
+    """``(entry, words)`` of every unit; duplicate keys refused as ``iter_units`` does."""
+    from .units import duplicate_key
+    seen = {}
+    for entries, keys, english_words in documents:
+        for entry, (key, path), count in zip(entries, keys, english_words):
+            if key in seen:
+                raise duplicate_key(key, seen[key], path)
+            seen[key] = path
+            yield entry, count
+
+
+def shared_documents(tree: CourseTree, processes: int, make, language: str | None = None):
+    """``make(document)`` for every document of ``units.iter_documents(tree, language)``, in order,
+    made by ``processes`` processes.
+
+    Each process walks the whole course (the walk is what orders it) but makes documents of every
+    ``processes``-th file only; forked children send their results back a few files at a time (a
+    child waits while the parent is behind, so little is held), and the results come out in
+    reading order. An error (in the walk or in ``make``) is raised where one process would have
+    met it, after the results before it. ``make``'s results must pickle.
+    """
+    from .units import SOURCE_LANGUAGE
+    language = language or SOURCE_LANGUAGE
     context = multiprocessing.get_context('fork')
     children = []
     try:
@@ -145,16 +188,17 @@ def extract_template(tree: CourseTree, path: Path, processes: int) -> tuple[Path
         try:
             for share in range(1, processes):
                 receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_send_share, args=(tree, (share, processes), sender), daemon=True)
+                process = context.Process(target=_send_share, daemon=True,
+                                          args=(tree, language, (share, processes), make, sender))
                 process.start()
                 sender.close()
                 children.append((receiver, process))
         finally:
             gc.unfreeze()
         outcomes = [[None] for _ in range(processes)]
-        shares = [_share_items(tree, (0, processes), outcomes[0])]
+        shares = [_share_items(tree, language, (0, processes), make, outcomes[0])]
         shares += [_received(receiver, outcome) for (receiver, _), outcome in zip(children, outcomes[1:])]
-        return catalogue.write_template_entries(_in_order(shares, outcomes), path)
+        yield from _in_order(shares, outcomes)
     finally:
         for receiver, process in children:
             if process.is_alive():
@@ -163,32 +207,25 @@ def extract_template(tree: CourseTree, path: Path, processes: int) -> tuple[Path
             receiver.close()
 
 
-BATCH = 200  # files' entries a child sends at once
+BATCH = 200  # files' results a child sends at once
 
 
-def _share_items(tree: CourseTree, share: tuple[int, int], outcome: list):
-    """``(index, entries, [(key, path)], words)`` of one share's files; ``outcome[0]``: ``(walk position,
-    error)`` if one stopped it."""
-    from . import catalogue
-    from .units import indexed_documents, slot_unit
+def _share_items(tree: CourseTree, language: str, share: tuple[int, int], make, outcome: list):
+    """``(index, make(document))`` of one share's files; ``outcome[0]``: ``(walk position, error)`` if
+    one stopped it."""
+    from .units import indexed_documents
     progress = [0]
     try:
-        for index, document in indexed_documents(tree, share=share, progress=progress):
-            entries, keys, english_words = [], [], []
-            for slot in document.slots:
-                unit = slot_unit(slot)
-                entries.append(catalogue.template_entry(unit))
-                english_words.append(catalogue.words(unit.source))
-                keys.append((unit.key, unit.path))
-            yield index, entries, keys, english_words
+        for index, document in indexed_documents(tree, language, share=share, progress=progress):
+            yield index, make(document)
     except Exception as error:  # raised by the parent where one process would have met it
         outcome[0] = (progress[0], error)
 
 
-def _send_share(tree, share, sender) -> None:
+def _send_share(tree, language, share, make, sender) -> None:
     # the collector runs (documents make reference cycles); the parent's objects were frozen at the fork
     outcome, batch = [None], []
-    for item in _share_items(tree, share, outcome):
+    for item in _share_items(tree, language, share, make, outcome):
         batch.append(item)
         if len(batch) == BATCH:
             sender.send(batch)
@@ -209,7 +246,7 @@ def _received(receiver, outcome: list):
         try:
             message = receiver.recv()
         except EOFError:
-            outcome[0] = (0, CourseError('an extracting process ended unexpectedly.'))
+            outcome[0] = (0, CourseError('a process sharing the work ended unexpectedly.'))
             return
         if isinstance(message, list):
             yield from message
@@ -219,11 +256,9 @@ def _received(receiver, outcome: list):
 
 
 def _in_order(shares: list, outcomes: list):
-    """``(entry, words)`` of every share in reading order; duplicate keys refused as ``iter_units`` does."""
-    from .units import duplicate_key
+    """The shares' results in reading order; a share's error raised at its place in that order."""
     processes = len(shares)
     pending = [next(share, None) for share in shares]
-    seen = {}
     index = 0
     while True:
         owner = index % processes
@@ -239,11 +274,6 @@ def _in_order(shares: list, outcomes: list):
                 return
             index += 1  # no text in this file of the walk
             continue
-        _, entries, keys, english_words = item
-        for entry, (key, path), count in zip(entries, keys, english_words):
-            if key in seen:
-                raise duplicate_key(key, seen[key], path)
-            seen[key] = path
-            yield entry, count
+        yield item[1]
         pending[owner] = next(shares[owner], None)
         index += 1
