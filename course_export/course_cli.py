@@ -9,7 +9,8 @@ from .build import STATIC_OVERRIDES, IncompleteTranslation, build
 from .check import ERROR, check_archive, check_tree
 from .cli_options import add_source_arguments, fail, source_tree
 from .olx import CourseError, course_run, write_archive
-from .parallel import MAX_PROCESSES, MIN_PARALLEL_FILES, PROCESSES_VARIABLE, ArchiveWriter, can_fork, process_count
+from .parallel import (MAX_PROCESSES, MIN_PARALLEL_FILES, PROCESSES_VARIABLE, ArchiveWriter, process_count,
+                       worth_sharing)
 from .units import SOURCE_LANGUAGE
 
 
@@ -80,7 +81,7 @@ def do_build(args) -> int:
         po = None  # the catalogue is no longer needed: free it (and the source after the last language)
         if index == len(args.lang) - 1:
             tree = None
-        if processes > 1 and len(result.tree) >= MIN_PARALLEL_FILES and can_fork():
+        if worth_sharing(result.tree, processes):
             with ArchiveWriter(result.tree, output) as writer:  # compressed while checked
                 findings = check_errors(result)
                 if not findings:

@@ -36,7 +36,7 @@ def course(tmp_path, capsys):
 @pytest.fixture
 def writers(monkeypatch):
     """The archive writers the build started (the parallel path is taken from the first file)."""
-    monkeypatch.setattr(course_cli, 'MIN_PARALLEL_FILES', 0)
+    monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
     started = []
 
     class Spy(parallel.ArchiveWriter):
