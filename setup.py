@@ -64,6 +64,8 @@ setup(
         'cryptography>=45',
         'jwcrypto>=1.5.6',
         'requests>=2.32',
+        # a registered platform's URLs: public addresses only, the connection pinned to the checked one
+        'requests-hardened>=1.3',
         # the scenario diagram's layered (Sugiyama) layout. igraph is GPL-2.0-or-later, which
         # AGPL-3.0 code may use; grandalf (GPLv2 only or EPL-1.0) was compatible with neither
         # our licence nor Open edX's. Brings texttable (MIT). 0.11 and 1.x both supported.

@@ -167,6 +167,10 @@ LTI_KEY_PASSPHRASE = os.environ.get('MAGIX_LTI_KEY_PASSPHRASE', '')
 # Dynamic registration: may the platform's configuration URL be plain http / a private address?
 # Only the demo (and tests with a platform on 127.0.0.1) allow it.
 LTI_REGISTRATION_ALLOW_INSECURE = False
+# May a registered platform's URLs (key set, token, line items, scores, rosters) be plain http or
+# private addresses? Only for platforms in the host's own network (the demo; the service with
+# MAGIX_LTI_ALLOW_PRIVATE_PLATFORMS=true for an on-premise LMS). Otherwise each is refused.
+LTI_ALLOW_PRIVATE_PLATFORMS = False
 LTI_REGISTRATION_LINK_HOURS = 24
 # Where logins in flight (state, nonce) and used nonces live: 'cache', 'database', or '' to choose
 # the cache when every worker shares it (MAGIX_CACHE_URL: Redis), else the database (lti_tools.tool.store).

@@ -155,7 +155,9 @@ def service_environment(database_url: str, state: Path, **extra) -> dict:
     return {**keep, 'DJANGO_SETTINGS_MODULE': 'lti_tools.service.settings', 'DATABASE_URL': database_url,
             'MAGIX_SECRET_KEY': secrets.token_urlsafe(64), 'MAGIX_ALLOWED_HOSTS': '127.0.0.1,localhost',
             'MAGIX_BEHIND_TLS_PROXY': 'true', 'MAGIX_VAR_DIR': str(state),
-            'MAGIX_STATIC_ROOT': str(state / 'static'), **extra}
+            'MAGIX_STATIC_ROOT': str(state / 'static'),
+            # the tests' platforms run on 127.0.0.1 (a test without it checks that such a platform is refused)
+            'MAGIX_LTI_ALLOW_PRIVATE_PLATFORMS': 'true', **extra}
 
 
 def magix(env: dict, *args, timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess:

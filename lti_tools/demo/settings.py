@@ -45,5 +45,7 @@ TEMPLATES = [{**TEMPLATES[0], 'DIRS': [*TEMPLATES[0]['DIRS'], *CAPA_TEMPLATES, *
 WSGI_APPLICATION = None
 LOGGING = {**LOGGING, 'root': {'handlers': ['file'], 'level': 'INFO'}}
 
-# A platform on this machine (plain http, 127.0.0.1) may register with the demo's LTI tool.
+# A platform on this machine (plain http, 127.0.0.1) may register with the demo's LTI tool, and
+# the tool fetches its keys and calls its services there.
 LTI_REGISTRATION_ALLOW_INSECURE = True
+LTI_ALLOW_PRIVATE_PLATFORMS = True

@@ -15,6 +15,7 @@ import time
 import jwt
 import requests
 
+from . import safe_http
 from .errors import InvalidLaunch, PlatformUnavailable
 
 DEFAULT_TTL = 3600
@@ -25,16 +26,17 @@ _PARSED: dict[str, tuple[float, dict]] = {}
 
 class PlatformKeys:
     def __init__(self, cache, session: requests.Session | None = None, ttl: int = DEFAULT_TTL,
-                 min_refetch_seconds: float = 5.0):
+                 min_refetch_seconds: float = 5.0, policy: safe_http.Policy = safe_http.Policy()):
         self.cache = cache
         self._http = session   # made on the first fetch: most launches find the keys cached
+        self.policy = policy
         self.ttl = ttl
         self.min_refetch_seconds = min_refetch_seconds
 
     @property
     def http(self) -> requests.Session:
         if self._http is None:
-            self._http = requests.Session()
+            self._http = safe_http.session(self.policy)
         return self._http
 
     @staticmethod
@@ -47,7 +49,7 @@ class PlatformKeys:
             response.raise_for_status()
             keyset = response.json()
         except (requests.RequestException, ValueError) as error:
-            raise PlatformUnavailable(f'cannot fetch the platform key set {url}: {error}') from error
+            raise safe_http.unavailable(f'cannot fetch the platform key set {url}', error) from error
         if not isinstance(keyset, dict) or not isinstance(keyset.get('keys'), list):
             raise PlatformUnavailable(f'the platform key set {url} is not a JWKS')
         entry = {'keys': keyset['keys'], 'fetched_at': time.time()}

@@ -7,6 +7,11 @@ reserved, multicast or unspecified, IPv4-mapped forms included); the connection 
 an address that was checked, with the name kept for TLS (SNI and certificate) and the Host
 header, so a DNS answer that changes between check and use (DNS rebinding) reaches nothing
 else. No redirects, a timeout, and a size limit on the answer.
+
+The URLs a registered platform gives us later (its key set and token URLs, and the line item,
+score and roster URLs its launches name) go through ``session``: the same rule for addresses,
+enforced on every request by requests-hardened (the connection pinned to the checked address),
+https only, no redirects, timeouts.
 """
 from __future__ import annotations
 
@@ -16,7 +21,12 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import requests
 import urllib3
+from requests_hardened import Config, HTTPSession
+from requests_hardened.ip_filter import InvalidIPAddress
+
+from .errors import PlatformUnavailable
 
 CONNECT_TIMEOUT, READ_TIMEOUT, MAX_BYTES = 5.0, 10.0, 256 * 1024
 
@@ -123,3 +133,37 @@ def _read_limited(response, max_bytes: int) -> bytes:
             raise UnsafeUrl(f'answer over the {max_bytes}-byte limit')
         chunks.append(chunk)
     return b''.join(chunks)
+
+
+class PlatformSession(HTTPSession):
+    """A ``requests`` session for the URLs a platform gives us: public addresses only (checked on
+    each connection, which then goes to the checked address), https only, no redirects, timeouts.
+    ``Policy.allow_private`` lifts the address and scheme rules (platforms in our own network)."""
+
+    def __init__(self, policy: Policy):
+        super().__init__(Config(ip_filter_enable=not policy.allow_private, ip_filter_allow_loopback_ips=False,
+                                never_redirect=True, default_timeout=(policy.connect_timeout, policy.read_timeout)))
+        self.policy = policy
+
+    def send(self, request, **kwargs):
+        if not self.policy.allow_private and not str(request.url).lower().startswith('https://'):
+            raise NotHttps(f'{request.url} is not https')
+        return super().send(request, **kwargs)
+
+
+class NotHttps(requests.exceptions.InvalidURL):
+    pass
+
+
+def session(policy: Policy) -> requests.Session:
+    return PlatformSession(policy)
+
+
+def unavailable(what: str, error: Exception) -> PlatformUnavailable:
+    """The error for a platform URL that failed; one our rules refused is told in the log only
+    (where a platform's names lead inside our network is nobody else's business)."""
+    refused = isinstance(error, (InvalidIPAddress, NotHttps))
+    found = PlatformUnavailable(f'{what}: {"not a public https address" if refused else error} ({type(error).__name__})')
+    if refused:
+        found.public_detail = False
+    return found

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from . import claims as c
+from . import safe_http
 from .errors import PlatformUnavailable
 from .keys import ToolKey, sign
 from .launch import Registration
@@ -30,9 +31,10 @@ ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 class ServiceClient:
     """Calls a platform's services for one registration, signing with ``key``."""
 
-    def __init__(self, registration: Registration, key: ToolKey, cache, session: requests.Session | None = None):
+    def __init__(self, registration: Registration, key: ToolKey, cache, session: requests.Session | None = None,
+                 policy: safe_http.Policy = safe_http.Policy()):
         self.registration, self.key, self.cache = registration, key, cache
-        self.http = session or requests.Session()
+        self.http = session or safe_http.session(policy)
 
     # --- tokens -----------------------------------------------------------------------------------
 
@@ -57,7 +59,7 @@ class ServiceClient:
             body = response.json()
             token, lifetime = body['access_token'], int(body.get('expires_in', 3600))
         except (requests.RequestException, ValueError, KeyError, TypeError) as error:
-            raise PlatformUnavailable(f'no access token from {self.registration.auth_token_url}: {error}') from error
+            raise safe_http.unavailable(f'no access token from {self.registration.auth_token_url}', error) from error
         self.cache.set(self._token_cache_key(scopes), token, max(lifetime - EXPIRY_MARGIN_SECONDS, 1))
         return token
 
@@ -67,7 +69,7 @@ class ServiceClient:
             try:
                 response = self.http.request(method, url, headers=headers, timeout=HTTP_TIMEOUT, **kwargs)
             except requests.RequestException as error:
-                raise PlatformUnavailable(f'{method} {url} failed: {error}') from error
+                raise safe_http.unavailable(f'{method} {url} failed', error) from error
             if response.status_code == 401 and attempt == 1:
                 self.cache.delete(self._token_cache_key(scopes))
                 kwargs['headers'] = headers

@@ -77,6 +77,10 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = os.environ.get('MAGIX_CSRF_TRUSTED_ORIGINS', '').split()
 
+# Platforms in the service's own network (an on-premise LMS on a private address or plain http):
+# their key set, token and service URLs are otherwise refused (lti_tools.lti1p3.safe_http).
+LTI_ALLOW_PRIVATE_PLATFORMS = os.environ.get('MAGIX_LTI_ALLOW_PRIVATE_PLATFORMS', 'false').lower() == 'true'
+
 # Containers log to stderr; MAGIX_LOG_FILE writes a file (mode 0600) instead.
 LOGGING = {**LOGGING, 'handlers': {**LOGGING['handlers']}, 'root': {'handlers': ['console'], 'level': 'INFO'}}
 if os.environ.get('MAGIX_LOG_FILE'):

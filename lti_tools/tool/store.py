@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
-from lti_tools.lti1p3 import keys as tool_keys
+from lti_tools.lti1p3 import keys as tool_keys, safe_http
 from lti_tools.prepared import PreparedQuery
 from lti_tools.lti1p3.launch import Registration
 from lti_tools.lti1p3.platform_keys import PlatformKeys
@@ -287,7 +287,8 @@ def _delete_returning() -> bool:
 
 
 def platform_keys() -> PlatformKeys:
-    return PlatformKeys(cache, min_refetch_seconds=float(getattr(settings, 'LTI_JWKS_MIN_REFETCH_SECONDS', 5.0)))
+    return PlatformKeys(cache, min_refetch_seconds=float(getattr(settings, 'LTI_JWKS_MIN_REFETCH_SECONDS', 5.0)),
+                        policy=platform_policy())
 
 
 def signing_key() -> tool_keys.ToolKey:
@@ -373,7 +374,13 @@ def public_jwks() -> dict:
 
 
 def service_client(platform: Platform) -> ServiceClient:
-    return ServiceClient(platform.registration(), signing_key(), cache)
+    return ServiceClient(platform.registration(), signing_key(), cache, policy=platform_policy())
+
+
+def platform_policy() -> safe_http.Policy:
+    """What a platform's URLs may reach: public https addresses, unless this host serves platforms
+    in its own network (``LTI_ALLOW_PRIVATE_PLATFORMS``: the demo, an on-premise LMS)."""
+    return safe_http.Policy(allow_private=getattr(settings, 'LTI_ALLOW_PRIVATE_PLATFORMS', False))
 
 
 @transaction.atomic

@@ -118,6 +118,7 @@ def test_service_environment_follows_the_service_contract(tutor):
     assert env['MAGIX_LTI_BASE_URL'] == f'https://{LTI_HOST}'
     assert env['MAGIX_BEHIND_TLS_PROXY'] == 'true' and env['MAGIX_SSL_REDIRECT'] == 'true'
     assert env['WEB_CONCURRENCY'] == '3'
+    assert env['MAGIX_LTI_ALLOW_PRIVATE_PLATFORMS'] == 'false'   # with https: platforms on public addresses
     database = dj_database_url.parse(env['DATABASE_URL'])  # as the service parses it
     assert database['ENGINE'] == 'django.db.backends.mysql'
     assert (database['HOST'], database['PORT'], database['NAME']) == ('mysql', 3306, 'magix_lti')

@@ -155,6 +155,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.platform.requests.append(('GET', path))
         if path == '/jwks':
             return self._json(200, {'keys': self.platform.published_keys})
+        if path == '/moved-jwks':   # a key set URL that redirects (the tool must not follow)
+            return self._json(302, {}, headers=[('Location', f'{self.platform.url}/jwks')])
         if path == '/tool-jwks':
             return self._json(200, self.platform.tool_jwks)
         if path == '/course':

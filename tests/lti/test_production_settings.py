@@ -24,9 +24,9 @@ print(json.dumps({'engine': db['ENGINE'], 'name': db['NAME'], 'host': db.get('HO
                   'cache_location': settings.CACHES['default'].get('LOCATION', ''),
                   'proxy': list(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None) or []),
                   'hosts': settings.ALLOWED_HOSTS, 'debug': settings.DEBUG, 'secret': settings.SECRET_KEY,
-                  'urls': settings.ROOT_URLCONF}))
+                  'urls': settings.ROOT_URLCONF, 'private_platforms': settings.LTI_ALLOW_PRIVATE_PLATFORMS}))
 """
-HOST_VARIABLES = ('DATABASE_URL', 'MAGIX_CACHE_URL', 'MAGIX_BEHIND_TLS_PROXY', 'MAGIX_ALLOWED_HOSTS', 'MAGIX_DEBUG',
+HOST_VARIABLES = ('DATABASE_URL', 'MAGIX_LTI_ALLOW_PRIVATE_PLATFORMS', 'MAGIX_CACHE_URL', 'MAGIX_BEHIND_TLS_PROXY', 'MAGIX_ALLOWED_HOSTS', 'MAGIX_DEBUG',
                   'MAGIX_SECRET_KEY', 'MAGIX_LTI_KEY_PASSPHRASE', 'DJANGO_SETTINGS_MODULE')
 SERVICE = 'lti_tools.service.settings'
 POSTGRES = 'postgres://magix:secret@db.internal:5432/magix'
@@ -84,6 +84,13 @@ def test_postgres_redis_and_a_tls_proxy_from_the_environment(tmp_path):
     assert found['proxy'] == ['HTTP_X_FORWARDED_PROTO', 'https']
     assert found['hosts'] == ['lti.example.org', 'www.example.org']
     assert found['debug'] is False and found['urls'] == 'lti_tools.service.urls'
+    assert found['private_platforms'] is False   # platforms' URLs: public https addresses only
+
+
+def test_platforms_in_the_services_own_network_only_when_the_operator_says_so(tmp_path):
+    required = dict(DATABASE_URL=POSTGRES, MAGIX_SECRET_KEY=real_secret(), MAGIX_ALLOWED_HOSTS='lti.example.org')
+    assert settings_with(tmp_path, SERVICE, MAGIX_LTI_ALLOW_PRIVATE_PLATFORMS='true', **required)['private_platforms']
+    assert settings_with(tmp_path)['private_platforms']   # the demo: a platform on this machine
 
 
 def test_the_service_refuses_to_start_with_only_a_database_url(tmp_path):

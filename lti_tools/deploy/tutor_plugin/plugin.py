@@ -37,6 +37,9 @@ CONFIG_DEFAULTS = {
     'LTI_REDIS_DB': 7,
     'LTI_REPLICAS': 2,
     'LTI_WORKERS': 3,  # gunicorn processes per replica
+    # Platforms in this network (an LMS on a private address or plain http, as Open edX itself in
+    # `tutor dev`/`tutor local` without https): their keys and services are otherwise refused.
+    'LTI_ALLOW_PRIVATE_PLATFORMS': "{% if ENABLE_HTTPS %}false{% else %}true{% endif %}",
     'LTI_CPU_REQUEST': '250m',
     'LTI_CPU_LIMIT': '1',
     'LTI_MEMORY_REQUEST': '384Mi',
