@@ -129,44 +129,44 @@ class ArchiveWriter:
 def extract_template(tree: CourseTree, path: Path, processes: int) -> tuple[Path, int, int]:
     """``catalogue.write_template(iter_units(tree), path)``, the work shared by ``processes`` processes.
 
-    Each process makes the units of its share of the files and writes their entries
-    (``shared_documents``); the parent writes them in reading order and refuses duplicate keys
-    where one process alone would have: the same course.pot, the same errors.
+    Each process makes the entries of its share of the files, a document at a time
+    (``catalogue.template_part``, ``shared_documents``); the parent writes them in reading order and
+    refuses duplicate keys where one process alone would have: the same course.pot, the same errors.
     """
     from . import catalogue
-    from .units import iter_units
+    from .units import iter_documents
     if not worth_sharing(tree, processes):
-        return catalogue.write_template(iter_units(tree), path)
-    with contextlib.closing(shared_documents(tree, processes, _template_entries)) as documents:
-        return catalogue.write_template_entries(_unique_entries(documents), path)
+        parts = (_keyed(document.path, catalogue.template_part(document)) for document in iter_documents(tree))
+        return catalogue.write_template_parts(_unique_parts(parts), path)
+    with contextlib.closing(shared_documents(tree, processes, _template_part)) as parts:
+        return catalogue.write_template_parts(_unique_parts(parts), path)
 
 
 def worth_sharing(tree: CourseTree, processes: int) -> bool:
     return processes > 1 and len(tree) >= MIN_PARALLEL_FILES and can_fork()
 
 
-def _template_entries(document):
+def _keyed(path, part):
+    text, keys, words = part
+    return text, keys, path, words
+
+
+def _template_part(document):
+    """What crosses the pipe for a document: its entries as one text, its keys, its path, its words."""
     from . import catalogue
-    from .units import slot_unit
-    entries, keys, english_words = [], [], []
-    for slot in document.slots:
-        unit = slot_unit(slot)
-        entries.append(catalogue.template_entry(unit))
-        english_words.append(catalogue.words(unit.source))
-        keys.append((unit.key, unit.path))
-    return entries, keys, english_words
+    return _keyed(document.path, catalogue.template_part(document))
 
 
-def _unique_entries(documents):
-    """``(entry, words)`` of every unit; duplicate keys refused as ``iter_units`` does."""
+def _unique_parts(parts):
+    """``(entries, units, words)`` of every document; duplicate keys refused as ``iter_units`` does."""
     from .units import duplicate_key
     seen = {}
-    for entries, keys, english_words in documents:
-        for entry, (key, path), count in zip(entries, keys, english_words):
+    for text, keys, path, words in parts:
+        for key in keys:
             if key in seen:
                 raise duplicate_key(key, seen[key], path)
             seen[key] = path
-            yield entry, count
+        yield text, len(keys), words
 
 
 def shared_documents(tree: CourseTree, processes: int, make, language: str | None = None):
