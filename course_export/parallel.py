@@ -162,10 +162,13 @@ def _unique_parts(parts):
     from .units import duplicate_key
     seen = {}
     for text, keys, path, words in parts:
-        for key in keys:
-            if key in seen:
-                raise duplicate_key(key, seen[key], path)
-            seen[key] = path
+        fresh = dict.fromkeys(keys, path)
+        if len(fresh) != len(keys) or not seen.keys().isdisjoint(fresh):
+            for key in keys:  # there is a duplicate: the first one in reading order
+                if key in seen:
+                    raise duplicate_key(key, seen[key], path)
+                seen[key] = path
+        seen.update(fresh)
         yield text, len(keys), words
 
 

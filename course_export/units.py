@@ -21,6 +21,7 @@ The ``msgid`` is the English text with whitespace runs collapsed; markup stays a
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -293,19 +294,46 @@ def source_transcripts(tree: CourseTree, language: str = SOURCE_LANGUAGE, parsed
 NAMED_DESCENDANTS = etree.XPath('.//*[@url_name != ""]')
 
 
-def walk(tree: CourseTree, parsed: dict | None = None):
+# An ASCII-compatible encoding declared (or none): the file's names can then be looked for as bytes.
+_DECLARED_ENCODING = re.compile(rb'^\s*<\?xml[^>]*?encoding\s*=\s*["\']([^"\']*)')
+_ASCII_COMPATIBLE = frozenset({b'utf-8', b'utf8', b'us-ascii', b'ascii', b'iso-8859-1', b'latin-1', b'latin1'})
+
+
+def may_lead_elsewhere(data: bytes) -> bool:
+    """Whether the walk could go on from this XML file: unless its bytes show it names no block
+    (``url_name``), no HTML file (``filename``) and is no video, it must be parsed to know.
+
+    Only for text an ASCII-compatible encoding writes (UTF-16 has NUL bytes, EBCDIC does not start with ``<``).
+    """
+    start = data[3:] if data.startswith(b'\xef\xbb\xbf') else data
+    if b'\x00' in data or not start.lstrip().startswith(b'<'):
+        return True
+    declared = _DECLARED_ENCODING.match(start)
+    if declared and declared.group(1).lower() not in _ASCII_COMPATIBLE:
+        return True
+    return b'url_name' in data or b'filename' in data or b'<video' in data
+
+
+def walk(tree: CourseTree, parsed: dict | None = None, share: tuple[int, int] = (0, 1)):
     """``(path, parsed root or None, place)`` for every file, in reading order; outline XML parsed once.
 
     The course outline comes first (depth first from ``course.xml``), then the files it does not
     reach (about, info and policies first). ``place`` says where a file sits ("Module 1 › The
     case"; '' outside the outline). A consumer may change a root it receives: what the walk
     follows from it was read before it was handed over.
+
+    ``share``: a process that makes documents of the walk's files ``i % share[1] == share[0]`` only
+    gets ``None`` for the others' roots when their bytes show they lead nowhere (they are not parsed;
+    a malformed one is reported by its owner).
     """
     seen = set()
     parsed = {} if parsed is None else parsed
+    mine, shares = share
+    position = 0  # of the next file yielded
 
     def visit(start):
         """Depth first from ``start``, with a stack of what each file points to (no generator per file)."""
+        nonlocal position
         stack = [iter([(start, [])])]
         while stack:
             item = next(stack[-1], None)
@@ -316,13 +344,14 @@ def walk(tree: CourseTree, parsed: dict | None = None):
             if path in seen or path not in tree:
                 continue
             seen.add(path)
-            root = None
+            root, leads = None, False
             if path.endswith('.xml'):
+                leads = may_lead_elsewhere(tree[path])
                 root = parsed.pop(path, None)
-                if root is None:
+                if root is None and (leads or position % shares == mine):
                     root = parse_xml(tree[path], path)
             following = []
-            if root is not None:
+            if leads and root is not None:  # (a file that leads nowhere is not searched)
                 inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
                     root.tag in ('chapter', 'sequential', 'vertical') else trail
                 if root.tag == 'html' and root.get('filename'):
@@ -332,6 +361,7 @@ def walk(tree: CourseTree, parsed: dict | None = None):
                 following += [(f'{element.tag}/{element.get("url_name")}.xml', inner)
                               for element in NAMED_DESCENDANTS(root)]
             yield path, root, ' › '.join(trail)
+            position += 1
             if following:
                 stack.append(iter(following))
 
@@ -390,7 +420,7 @@ def indexed_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE, share: 
     bodies = html_files(tree, parsed)
     transcripts = source_transcripts(tree, parsed=parsed)
     mine, shares = share
-    for index, (path, root, place) in enumerate(walk(tree, parsed)):
+    for index, (path, root, place) in enumerate(walk(tree, parsed, share)):
         if progress is not None:
             progress[0] = index
         if index % shares != mine:
