@@ -182,7 +182,7 @@ def parse_fragment(data: bytes, path: str) -> etree._Element:
         raise CourseError(f'{path}: not UTF-8 text ({error.reason} at byte {error.start})') from None
     try:
         return etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'),
-                                xml_safety.safe_parser())
+                                xml_safety.shared_parser())
     except etree.XMLSyntaxError:
         pass
     from lxml import html

@@ -299,19 +299,14 @@ _DECLARED_ENCODING = re.compile(rb'^\s*<\?xml[^>]*?encoding\s*=\s*["\']([^"\']*)
 _ASCII_COMPATIBLE = frozenset({b'utf-8', b'utf8', b'us-ascii', b'ascii', b'iso-8859-1', b'latin-1', b'latin1'})
 
 
-def may_lead_elsewhere(data: bytes) -> bool:
-    """Whether the walk could go on from this XML file: unless its bytes show it names no block
-    (``url_name``), no HTML file (``filename``) and is no video, it must be parsed to know.
-
-    Only for text an ASCII-compatible encoding writes (UTF-16 has NUL bytes, EBCDIC does not start with ``<``).
-    """
+def bytes_tell(data: bytes) -> bool:
+    """Whether an XML file's names can be looked for in its bytes: an ASCII-compatible encoding
+    (UTF-16 has NUL bytes, EBCDIC does not start with ``<``) and no other declared."""
     start = data[3:] if data.startswith(b'\xef\xbb\xbf') else data
     if b'\x00' in data or not start.lstrip().startswith(b'<'):
-        return True
+        return False
     declared = _DECLARED_ENCODING.match(start)
-    if declared and declared.group(1).lower() not in _ASCII_COMPATIBLE:
-        return True
-    return b'url_name' in data or b'filename' in data or b'<video' in data
+    return not declared or declared.group(1).lower() in _ASCII_COMPATIBLE
 
 
 def walk(tree: CourseTree, parsed: dict | None = None, share: tuple[int, int] = (0, 1)):
@@ -323,8 +318,9 @@ def walk(tree: CourseTree, parsed: dict | None = None, share: tuple[int, int] = 
     follows from it was read before it was handed over.
 
     ``share``: a process that makes documents of the walk's files ``i % share[1] == share[0]`` only
-    gets ``None`` for the others' roots when their bytes show they lead nowhere (they are not parsed;
-    a malformed one is reported by its owner).
+    gets ``None`` for the others' roots when their bytes show they lead nowhere: no ``url_name``
+    (block), ``filename`` (HTML file) or ``<video`` (``bytes_tell``). Those are not parsed (a
+    malformed one is reported by its owner), and no file that leads nowhere is searched.
     """
     seen = set()
     parsed = {} if parsed is None else parsed
@@ -344,9 +340,12 @@ def walk(tree: CourseTree, parsed: dict | None = None, share: tuple[int, int] = 
             if path in seen or path not in tree:
                 continue
             seen.add(path)
-            root, leads = None, False
+            root, leads, named = None, False, False
             if path.endswith('.xml'):
-                leads = may_lead_elsewhere(tree[path])
+                data = tree[path]
+                telling = bytes_tell(data)
+                named = not telling or b'url_name' in data
+                leads = named or b'filename' in data or b'<video' in data
                 root = parsed.pop(path, None)
                 if root is None and (leads or position % shares == mine):
                     root = parse_xml(tree[path], path)
@@ -358,8 +357,9 @@ def walk(tree: CourseTree, parsed: dict | None = None, share: tuple[int, int] = 
                     following.append((f'html/{root.get("filename")}.html', trail))
                 if root.tag == 'video':
                     following += [(f'static/{source}', trail) for source in video_transcripts(root).values()]
-                following += [(f'{element.tag}/{element.get("url_name")}.xml', inner)
-                              for element in NAMED_DESCENDANTS(root)]
+                if named:
+                    following += [(f'{element.tag}/{element.get("url_name")}.xml', inner)
+                                  for element in NAMED_DESCENDANTS(root)]
             yield path, root, ' › '.join(trail)
             position += 1
             if following:
