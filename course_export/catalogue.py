@@ -111,21 +111,25 @@ def template_part(document) -> tuple[str, list[str], int]:
     """The template entries of one document's units (``units.Document``: its slots as extracted),
     as one text, with their keys and English words: what ``write_template`` writes for them.
 
-    Most texts hold nothing to escape: one search over all of a document's keys and texts tells,
-    and their entries are then written in one pattern.
+    Most texts are one line with nothing to escape but quotes: a search or two over all of a
+    document's keys and texts tells, and their entries are then written in one pattern.
     """
     slots = document.slots
     keys = [slot.key for slot in slots]
     sources = [slot.english for slot in slots]
     notes = [slot.comment + MARKUP_NOTE if slot.markup else slot.comment for slot in slots]
-    if _SPECIAL.search('\x00'.join(keys + sources)) or not all(notes) or any('\n' in note for note in notes):
+    words = _count_words(' '.join([TAG.sub(' ', source) if '<' in source else source for source in sources]))
+    joined = '\x00'.join(sources)
+    if _SPECIAL.search('\x00'.join(keys)) or not all(notes) or any('\n' in note for note in notes) \
+            or _BREAKS.search(joined):  # polib's layout, entry by entry
         text = ''.join([_entry(key, source, slot.path, note)
                         for key, source, slot, note in zip(keys, sources, slots, notes)])
-    else:
-        text = ''.join([f'\n#. {note}\n#: {slot.path}\nmsgctxt "{key}"\nmsgid "{source}"\nmsgstr ""\n'
-                        for key, source, slot, note in zip(keys, sources, slots, notes)])
-    return text, keys, _count_words(' '.join([TAG.sub(' ', source) if '<' in source else source
-                                              for source in sources]))
+        return text, keys, words
+    if _NEEDS_ESCAPE.search(joined):  # quotes or backslashes, on one line
+        sources = [_escape(source) for source in sources]
+    text = ''.join([f'\n#. {note}\n#: {slot.path}\nmsgctxt "{key}"\nmsgid "{source}"\nmsgstr ""\n'
+                    for key, source, slot, note in zip(keys, sources, slots, notes)])
+    return text, keys, words
 
 
 # What ``polib.escape`` may change: other texts (most) are written as they are.
@@ -150,6 +154,7 @@ def _po_field(name: str, text: str) -> list[str]:
 # Besides \n and \r, what ``str.splitlines`` breaks lines at.
 _LINE_BREAKS = re.compile('[\v\f\x1c\x1d\x1e\x85\u2028\u2029]')
 _SPECIAL = re.compile(f'{_NEEDS_ESCAPE.pattern}|{_LINE_BREAKS.pattern}')
+_BREAKS = re.compile(f'[\r\n]|{_LINE_BREAKS.pattern}')  # what makes a PO field take several lines
 
 
 def save(catalogue: polib.POFile, path: Path) -> Path:
