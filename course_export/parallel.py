@@ -189,19 +189,21 @@ def shared_documents(tree: CourseTree, processes: int, make, language: str | Non
     try:
         gc.freeze()
         try:
+            turns = share_turns(processes)
             for share in range(1, processes):
                 receiver, sender = context.Pipe(duplex=False)
+                _widen(receiver)
                 process = context.Process(target=_send_share, daemon=True,
-                                          args=(tree, language, (share, processes), make, sender))
+                                          args=(tree, language, (share, turns), make, sender))
                 process.start()
                 sender.close()
                 children.append((receiver, process))
         finally:
             gc.unfreeze()
         outcomes = [[None] for _ in range(processes)]
-        shares = [_share_items(tree, language, (0, processes), make, outcomes[0])]
+        shares = [_share_items(tree, language, (0, turns), make, outcomes[0])]
         shares += [_received(receiver, outcome) for (receiver, _), outcome in zip(children, outcomes[1:])]
-        yield from _in_order(shares, outcomes)
+        yield from _in_order(shares, outcomes, turns)
     finally:
         for receiver, process in children:
             if process.is_alive():
@@ -210,7 +212,32 @@ def shared_documents(tree: CourseTree, processes: int, make, language: str | Non
             receiver.close()
 
 
-BATCH = 200  # files' results a child sends at once
+PARENT_ROUNDS = 5  # of every 5 rounds of files, the parent sits one out (it also writes course.pot)
+
+
+def share_turns(processes: int) -> tuple[int, ...]:
+    """Which process makes the documents of the walk's file ``i``: ``turns[i % len(turns)]``.
+
+    The processes take turns, and the parent misses one round in ``PARENT_ROUNDS``: it also
+    gathers, checks and writes what the others send, so with equal shares the children wait for it.
+    """
+    rounds = [list(range(processes)) for _ in range(PARENT_ROUNDS)]
+    rounds[-1].remove(0)
+    return tuple(process for turn in rounds for process in turn)
+
+
+BATCH = 50  # files' results a child sends at once
+PIPE_BYTES = 1 << 20  # what a child may send ahead of the parent (Linux's default most for a pipe)
+
+
+def _widen(connection) -> None:
+    """Let a child run up to ``PIPE_BYTES`` ahead of the parent (a pipe holds 64 KiB: a child would
+    wait at each batch until the parent reaches that place in the reading order)."""
+    try:
+        import fcntl
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # not Linux, or a lower limit: the pipe stays as it is
 
 
 def _share_items(tree: CourseTree, language: str, share: tuple[int, int], make, outcome: list):
@@ -258,13 +285,13 @@ def _received(receiver, outcome: list):
             return
 
 
-def _in_order(shares: list, outcomes: list):
-    """The shares' results in reading order; a share's error raised at its place in that order."""
-    processes = len(shares)
+def _in_order(shares: list, outcomes: list, turns: tuple):
+    """The shares' results in reading order (file ``i`` from ``shares[turns[i % len(turns)]]``); a
+    share's error raised at its place in that order."""
     pending = [next(share, None) for share in shares]
     index = 0
     while True:
-        owner = index % processes
+        owner = turns[index % len(turns)]
         item = pending[owner]
         if item is None or item[0] != index:
             failure = outcomes[owner][0] if item is None else None

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -309,7 +309,18 @@ def bytes_tell(data: bytes) -> bool:
     return not declared or declared.group(1).lower() in _ASCII_COMPATIBLE
 
 
-def walk(tree: CourseTree, parsed: dict | None = None, share: tuple[int, int] = (0, 1)):
+def owns(share: tuple) -> Callable[[int], bool]:
+    """Whether the walk's file ``i`` is in a share ``(mine, shares)``: ``shares`` processes take
+    turns (``i % shares == mine``), or ``shares`` is the turns themselves (file ``i`` goes to
+    process ``shares[i % len(shares)]``; a busier process can take fewer)."""
+    mine, shares = share
+    turns = tuple(range(shares)) if isinstance(shares, int) else tuple(shares)
+    if turns == (mine,):
+        return lambda index: True
+    return lambda index: turns[index % len(turns)] == mine
+
+
+def walk(tree: CourseTree, parsed: dict | None = None, share: tuple = (0, 1)):
     """``(path, parsed root or None, place)`` for every file, in reading order; outline XML parsed once.
 
     The course outline comes first (depth first from ``course.xml``), then the files it does not
@@ -317,14 +328,14 @@ def walk(tree: CourseTree, parsed: dict | None = None, share: tuple[int, int] = 
     case"; '' outside the outline). A consumer may change a root it receives: what the walk
     follows from it was read before it was handed over.
 
-    ``share``: a process that makes documents of the walk's files ``i % share[1] == share[0]`` only
+    ``share``: a process that makes documents of the walk's files in its share only (``owns``)
     gets ``None`` for the others' roots when their bytes show they lead nowhere: no ``url_name``
     (block), ``filename`` (HTML file) or ``<video`` (``bytes_tell``). Those are not parsed (a
     malformed one is reported by its owner), and no file that leads nowhere is searched.
     """
     seen = set()
     parsed = {} if parsed is None else parsed
-    mine, shares = share
+    mine = owns(share)
     position = 0  # of the next file yielded
 
     def visit(start):
@@ -347,7 +358,7 @@ def walk(tree: CourseTree, parsed: dict | None = None, share: tuple[int, int] = 
                 named = not telling or b'url_name' in data
                 leads = named or b'filename' in data or b'<video' in data
                 root = parsed.pop(path, None)
-                if root is None and (leads or position % shares == mine):
+                if root is None and (leads or mine(position)):
                     root = parse_xml(tree[path], path)
             following = []
             if leads and root is not None:  # (a file that leads nowhere is not searched)
@@ -407,10 +418,10 @@ def iter_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> Iterato
         yield document
 
 
-def indexed_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE, share: tuple[int, int] = (0, 1),
+def indexed_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE, share: tuple = (0, 1),
                       progress: list[int] | None = None) -> Iterator[tuple[int, Document]]:
-    """``iter_documents`` with each document's place in the walk; only the walk's files ``i`` with
-    ``i % share[1] == share[0]`` are made documents (processes sharing the work each take one share).
+    """``iter_documents`` with each document's place in the walk; only the walk's files in ``share``
+    (``owns``) are made documents (processes sharing the work each take one share).
 
     ``progress[0]`` is kept at the walk's file being read, so whoever meets an error knows where
     in the reading order it happened.
@@ -419,11 +430,11 @@ def indexed_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE, share: 
     parsed = {}  # the block files read to find bodies and transcripts, handed to the walk
     bodies = html_files(tree, parsed)
     transcripts = source_transcripts(tree, parsed=parsed)
-    mine, shares = share
+    mine = owns(share)
     for index, (path, root, place) in enumerate(walk(tree, parsed, share)):
         if progress is not None:
             progress[0] = index
-        if index % shares != mine:
+        if not mine(index):
             continue
         data = tree[path]
         parts = path.split('/')

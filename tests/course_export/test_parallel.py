@@ -131,6 +131,14 @@ def test_the_parallel_extract_writes_the_same_course_pot(course, tmp_path, monke
     assert (shared / 'course.pot').read_bytes() == (one / 'course.pot').read_bytes()
 
 
+def test_every_file_has_one_owner_and_the_parent_takes_fewer():
+    for processes in (2, 3, 4):
+        turns = parallel.share_turns(processes)
+        assert set(turns) == set(range(processes))
+        assert turns.count(0) == parallel.PARENT_ROUNDS - 1
+        assert all(turns.count(child) == parallel.PARENT_ROUNDS for child in range(1, processes))
+
+
 def extract_error(folder, tmp_path, processes):
     """What ``magix i18n extract`` says on stderr, and that it wrote nothing."""
     catalogues = tmp_path / f'catalogues-{processes}'
