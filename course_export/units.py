@@ -120,11 +120,11 @@ def problem_slots(document, root, key):
         return counters[scope, kind]
 
     def visit(element, scope):
+        prefix = f'{key}@{scope}/' if scope else f'{key}@'
         for child in element:
-            if not isinstance(child.tag, str) or child.tag in SKIPPED_TAGS:
+            tag = child.tag  # (lxml makes the string at each access)
+            if not isinstance(tag, str) or tag in SKIPPED_TAGS:
                 continue
-            prefix = f'{key}@{scope}/' if scope else f'{key}@'
-            tag = child.tag
             if tag in RESPONSE_TAGS:
                 visit(child, f'response[{count("", "response")}]')
             elif tag in ('label', 'description'):
