@@ -295,18 +295,18 @@ NAMED_DESCENDANTS = etree.XPath('.//*[@url_name != ""]')
 
 
 # An ASCII-compatible encoding declared (or none): the file's names can then be looked for as bytes.
-_DECLARED_ENCODING = re.compile(rb'^\s*<\?xml[^>]*?encoding\s*=\s*["\']([^"\']*)')
+# How an XML file starts: a UTF-8 byte order mark, spaces, ``<``; the encoding its declaration names, if any.
+_XML_START = re.compile(rb'(?:\xef\xbb\xbf)?\s*<(?:\?xml[^>]*?encoding\s*=\s*["\']([^"\']*))?')
 _ASCII_COMPATIBLE = frozenset({b'utf-8', b'utf8', b'us-ascii', b'ascii', b'iso-8859-1', b'latin-1', b'latin1'})
 
 
 def bytes_tell(data: bytes) -> bool:
     """Whether an XML file's names can be looked for in its bytes: an ASCII-compatible encoding
     (UTF-16 has NUL bytes, EBCDIC does not start with ``<``) and no other declared."""
-    start = data[3:] if data.startswith(b'\xef\xbb\xbf') else data
-    if b'\x00' in data or not start.lstrip().startswith(b'<'):
+    if b'\x00' in data:
         return False
-    declared = _DECLARED_ENCODING.match(start)
-    return not declared or declared.group(1).lower() in _ASCII_COMPATIBLE
+    start = _XML_START.match(data)
+    return start is not None and (start.group(1) is None or start.group(1).lower() in _ASCII_COMPATIBLE)
 
 
 def owns(share: tuple) -> Callable[[int], bool]:
@@ -341,37 +341,39 @@ def walk(tree: CourseTree, parsed: dict | None = None, share: tuple = (0, 1)):
     def visit(start):
         """Depth first from ``start``, with a stack of what each file points to (no generator per file)."""
         nonlocal position
-        stack = [iter([(start, [])])]
+        stack = [iter([(start, [], '')])]
         while stack:
             item = next(stack[-1], None)
             if item is None:
                 stack.pop()
                 continue
-            path, trail = item
+            path, trail, place = item  # place: the trail as shown
             if path in seen or path not in tree:
                 continue
             seen.add(path)
             root, leads, named = None, False, False
             if path.endswith('.xml'):
                 data = tree[path]
-                telling = bytes_tell(data)
-                named = not telling or b'url_name' in data
+                named = b'url_name' in data or not bytes_tell(data)
                 leads = named or b'filename' in data or b'<video' in data
                 root = parsed.pop(path, None)
                 if root is None and (leads or mine(position)):
-                    root = parse_xml(tree[path], path)
+                    root = parse_xml(data, path)
             following = []
             if leads and root is not None:  # (a file that leads nowhere is not searched)
-                inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
-                    root.tag in ('chapter', 'sequential', 'vertical') else trail
-                if root.tag == 'html' and root.get('filename'):
-                    following.append((f'html/{root.get("filename")}.html', trail))
-                if root.tag == 'video':
-                    following += [(f'static/{source}', trail) for source in video_transcripts(root).values()]
+                tag, title = root.tag, root.get('display_name')
+                if tag == 'html' and root.get('filename'):
+                    following.append((f'html/{root.get("filename")}.html', trail, place))
+                if tag == 'video':
+                    following += [(f'static/{source}', trail, place) for source in video_transcripts(root).values()]
                 if named:
-                    following += [(f'{element.tag}/{element.get("url_name")}.xml', inner)
+                    inner, inner_place = trail, place
+                    if title and tag in ('chapter', 'sequential', 'vertical'):
+                        inner = trail + [normalise(title)]
+                        inner_place = ' › '.join(inner)
+                    following += [(f'{element.tag}/{element.get("url_name")}.xml', inner, inner_place)
                                   for element in NAMED_DESCENDANTS(root)]
-            yield path, root, ' › '.join(trail)
+            yield path, root, place
             position += 1
             if following:
                 stack.append(iter(following))
