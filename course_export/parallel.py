@@ -7,8 +7,11 @@ once the check passed and the child succeeded, and removed otherwise, so a faile
 leaves no archive. The child is forked, not spawned: it reads the built tree from the parent's
 memory (copy on write) and sends nothing back but an error message, so it adds little memory.
 
-``magix i18n extract`` shares the course's files among the processes (``extract_template``); the
-parent writes course.pot in reading order, so the file and the errors are those of one process.
+``magix i18n extract`` shares the course's files among the processes (``extract_template``): each
+walks the outline but parses and makes entries only for its own files (the parent, which also
+gathers and writes, takes fewer: ``share_turns``); a child sends each document's entries as one
+text with its keys, up to ``PIPE_BYTES`` ahead of the parent. The parent writes course.pot in
+reading order, so the file and the errors are those of one process.
 
 How many processes: ``--processes N`` on the command, else ``$MAGIX_PROCESSES``, else the CPUs this
 process may use, at most ``MAX_PROCESSES``. One process, a small course (``MIN_PARALLEL_FILES``),
