@@ -167,12 +167,15 @@ def test_the_parallel_extract_refuses_a_duplicate_key_as_one_process_does(course
     assert messages[1] == messages[0] and messages[2] == messages[0]
 
 
-def test_the_parallel_extract_raises_the_first_error_in_reading_order(course, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize('broken', [(1, 2), (0, 3), (2, 4, 5)])
+def test_the_parallel_extract_raises_the_first_error_in_reading_order(course, tmp_path, monkeypatch, capsys,
+                                                                      broken):
+    # Broken problems name no block: only the process that owns one parses it (the others skip it).
     folder, _ = course
     monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
     problems = sorted((folder / 'problem').glob('*.xml'))
-    for problem in problems[1:3]:  # two broken files: the error is the one met first
-        problem.write_text('<problem><p>not closed</problem>')
+    for index in broken:  # several broken files: the error is the one met first
+        problems[index].write_text('<problem><p>not closed</problem>')
     capsys.readouterr()
     messages = []
     for processes in (1, 2, 3):
