@@ -49,10 +49,11 @@ def template(units: list[Unit]) -> polib.POFile:
     return pot
 
 
+MARKUP_NOTE = '. Keep the inline markup (tags and links) around the words it marks.'
+
+
 def translator_note(unit: Unit) -> str:
-    if unit.markup:
-        return unit.comment + '. Keep the inline markup (tags and links) around the words it marks.'
-    return unit.comment
+    return unit.comment + MARKUP_NOTE if unit.markup else unit.comment
 
 
 def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
@@ -61,26 +62,28 @@ def write_template(units: Iterable[Unit], path: Path) -> tuple[Path, int, int]:
     Returns the path, the number of units and of English words. Entries are written as polib
     writes them with ``wrapwidth=0`` (the header is polib's own; a test holds the two equal).
     """
-    return write_template_entries(((template_entry(unit), words(unit.source)) for unit in units), path)
+    return write_template_parts(((template_entry(unit), 1, words(unit.source)) for unit in units), path)
 
 
-def write_template_entries(entries: Iterable[tuple[str, int]], path: Path) -> tuple[Path, int, int]:
-    """``write_template`` of entries already written (``template_entry``) with their English words."""
+def write_template_parts(parts: Iterable[tuple[str, int, int]], path: Path) -> tuple[Path, int, int]:
+    """``write_template`` of entries already written: ``(entries, units, English words)`` parts
+    (``template_entry``, ``template_part``), in order."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + '.partial')
-    count = total_words = 0
+    count = total_words = size = 0
     try:
         with open(partial, 'w', encoding='utf-8') as output:
             output.write(str(template([])))
             batch = []
-            for entry, entry_words in entries:
-                batch.append(entry)
-                count += 1
+            for text, units, entry_words in parts:
+                batch.append(text)
+                count += units
                 total_words += entry_words
-                if len(batch) == 1000:  # one write per thousand entries
+                size += len(text)
+                if size >= 1 << 18:  # one write per 256k characters
                     output.write(''.join(batch))
-                    batch = []
+                    batch, size = [], 0
             output.write(''.join(batch))
         os.replace(partial, path)
     finally:
@@ -91,14 +94,42 @@ def write_template_entries(entries: Iterable[tuple[str, int]], path: Path) -> tu
 
 def template_entry(unit: Unit) -> str:
     """One template entry, preceded by the blank line that separates entries (polib's layout)."""
-    note = translator_note(unit)
-    if note and '\n' not in note and not _SPECIAL.search(unit.key) and not _SPECIAL.search(unit.source):
-        return f'\n#. {note}\n#: {unit.path}\nmsgctxt "{unit.key}"\nmsgid "{unit.source}"\nmsgstr ""\n'
+    return _entry(unit.key, unit.source, unit.path, translator_note(unit))
+
+
+def _entry(key: str, source: str, path: str, note: str) -> str:
+    if note and '\n' not in note and not _SPECIAL.search(key) and not _SPECIAL.search(source):
+        return f'\n#. {note}\n#: {path}\nmsgctxt "{key}"\nmsgid "{source}"\nmsgstr ""\n'
     lines = [''] + (['#. ' + line for line in note.split('\n')] if note else [])
-    lines.append('#: ' + unit.path)
-    lines += _po_field('msgctxt', unit.key) + _po_field('msgid', unit.source)
+    lines.append('#: ' + path)
+    lines += _po_field('msgctxt', key) + _po_field('msgid', source)
     lines.append('msgstr ""\n')
     return '\n'.join(lines)
+
+
+def template_part(document) -> tuple[str, list[str], int]:
+    """The template entries of one document's units (``units.Document``: its slots as extracted),
+    as one text, with their keys and English words: what ``write_template`` writes for them.
+
+    Most texts are one line with nothing to escape but quotes: a search or two over all of a
+    document's keys and texts tells, and their entries are then written in one pattern.
+    """
+    slots = document.slots
+    keys = [slot.key for slot in slots]
+    sources = [slot.english for slot in slots]
+    notes = [slot.comment + MARKUP_NOTE if slot.markup else slot.comment for slot in slots]
+    words = _count_words(' '.join([TAG.sub(' ', source) if '<' in source else source for source in sources]))
+    joined = '\x00'.join(sources)
+    if _SPECIAL.search('\x00'.join(keys)) or not all(notes) or any('\n' in note for note in notes) \
+            or _BREAKS.search(joined):  # polib's layout, entry by entry
+        text = ''.join([_entry(key, source, slot.path, note)
+                        for key, source, slot, note in zip(keys, sources, slots, notes)])
+        return text, keys, words
+    if _NEEDS_ESCAPE.search(joined):  # quotes or backslashes, on one line
+        sources = [_escape(source) for source in sources]
+    text = ''.join([f'\n#. {note}\n#: {slot.path}\nmsgctxt "{key}"\nmsgid "{source}"\nmsgstr ""\n'
+                    for key, source, slot, note in zip(keys, sources, slots, notes)])
+    return text, keys, words
 
 
 # What ``polib.escape`` may change: other texts (most) are written as they are.
@@ -123,6 +154,7 @@ def _po_field(name: str, text: str) -> list[str]:
 # Besides \n and \r, what ``str.splitlines`` breaks lines at.
 _LINE_BREAKS = re.compile('[\v\f\x1c\x1d\x1e\x85\u2028\u2029]')
 _SPECIAL = re.compile(f'{_NEEDS_ESCAPE.pattern}|{_LINE_BREAKS.pattern}')
+_BREAKS = re.compile(f'[\r\n]|{_LINE_BREAKS.pattern}')  # what makes a PO field take several lines
 
 
 def save(catalogue: polib.POFile, path: Path) -> Path:
@@ -274,7 +306,21 @@ def fill(po: polib.POFile, texts: dict[str, str]) -> int:
 
 
 def words(text: str) -> int:
-    return len(WORD.findall(TAG.sub(' ', text) if '<' in text else text))
+    return _count_words(TAG.sub(' ', text) if '<' in text else text)
+
+
+# ASCII text: \w is [A-Za-z0-9_]; every other character but the joiners of ``WORD`` ends a word.
+_ASCII_WORD_PARTS = {code: code if chr(code).isalnum() or chr(code) in "_'-" else ord(' ') for code in range(128)}
+
+
+def _count_words(text: str) -> int:
+    """``len(WORD.findall(text))``; ASCII text is split in C, and only its words with a joiner go to ``WORD``."""
+    if not text.isascii():
+        return len(WORD.findall(text))
+    tokens = text.translate(_ASCII_WORD_PARTS).split()
+    if "'" not in text and '-' not in text:
+        return len(tokens)
+    return sum(1 if "'" not in token and '-' not in token else len(WORD.findall(token)) for token in tokens)
 
 
 @dataclass

@@ -44,24 +44,29 @@ CourseTree = dict  # path inside the course folder -> bytes
 
 
 def read_folder(folder: Path) -> CourseTree:
-    """Every regular file under ``folder`` (symbolic links are refused, not followed)."""
+    """Every regular file under ``folder`` (symbolic links are refused, not followed).
+
+    One ``scandir`` per folder tells links, folders and files apart without a system call per
+    file, and files are read unbuffered (one read each): reading is the one part of
+    ``i18n extract`` and ``course build`` no second process can share.
+    """
     folder = Path(folder)
     if not (folder / 'course.xml').is_file():
         raise CourseError(f'{folder} is not a course folder: course.xml is missing.')
     tree = {}
-    for dirname, folders, files in os.walk(folder):
-        relative = os.path.relpath(dirname, folder).replace(os.sep, '/')
-        prefix = '' if relative == '.' else relative + '/'
-        for name in folders:
-            if os.path.islink(os.path.join(dirname, name)):
-                raise CourseError(f'{prefix}{name} is a symbolic link; course folders may not contain links.')
-        for name in files:
-            full = os.path.join(dirname, name)
-            if os.path.islink(full):
-                raise CourseError(f'{prefix}{name} is a symbolic link; course folders may not contain links.')
-            if os.path.isfile(full):
-                with open(full, 'rb') as handle:
-                    tree[prefix + name] = handle.read()
+    pending = [('', os.fspath(folder))]
+    while pending:
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_symlink():
+                    raise CourseError(f'{name} is a symbolic link; course folders may not contain links.')
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((name + '/', entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    with open(entry.path, 'rb', buffering=0) as handle:
+                        tree[name] = handle.read()
     return dict(sorted(tree.items()))
 
 
@@ -182,7 +187,7 @@ def parse_fragment(data: bytes, path: str) -> etree._Element:
         raise CourseError(f'{path}: not UTF-8 text ({error.reason} at byte {error.start})') from None
     try:
         return etree.fromstring(f'<{FRAGMENT_WRAPPER}>{text}</{FRAGMENT_WRAPPER}>'.encode('utf-8'),
-                                xml_safety.safe_parser())
+                                xml_safety.shared_parser())
     except etree.XMLSyntaxError:
         pass
     from lxml import html

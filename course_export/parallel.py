@@ -7,8 +7,11 @@ once the check passed and the child succeeded, and removed otherwise, so a faile
 leaves no archive. The child is forked, not spawned: it reads the built tree from the parent's
 memory (copy on write) and sends nothing back but an error message, so it adds little memory.
 
-``magix i18n extract`` shares the course's files among the processes (``extract_template``); the
-parent writes course.pot in reading order, so the file and the errors are those of one process.
+``magix i18n extract`` shares the course's files among the processes (``extract_template``): each
+walks the outline but parses and makes entries only for its own files (the parent, which also
+gathers and writes, takes fewer: ``share_turns``); a child sends each document's entries as one
+text with its keys, up to ``PIPE_BYTES`` ahead of the parent. The parent writes course.pot in
+reading order, so the file and the errors are those of one process.
 
 How many processes: ``--processes N`` on the command, else ``$MAGIX_PROCESSES``, else the CPUs this
 process may use, at most ``MAX_PROCESSES``. One process, a small course (``MIN_PARALLEL_FILES``),
@@ -129,44 +132,47 @@ class ArchiveWriter:
 def extract_template(tree: CourseTree, path: Path, processes: int) -> tuple[Path, int, int]:
     """``catalogue.write_template(iter_units(tree), path)``, the work shared by ``processes`` processes.
 
-    Each process makes the units of its share of the files and writes their entries
-    (``shared_documents``); the parent writes them in reading order and refuses duplicate keys
-    where one process alone would have: the same course.pot, the same errors.
+    Each process makes the entries of its share of the files, a document at a time
+    (``catalogue.template_part``, ``shared_documents``); the parent writes them in reading order and
+    refuses duplicate keys where one process alone would have: the same course.pot, the same errors.
     """
     from . import catalogue
-    from .units import iter_units
+    from .units import iter_documents
     if not worth_sharing(tree, processes):
-        return catalogue.write_template(iter_units(tree), path)
-    with contextlib.closing(shared_documents(tree, processes, _template_entries)) as documents:
-        return catalogue.write_template_entries(_unique_entries(documents), path)
+        parts = (_keyed(document.path, catalogue.template_part(document)) for document in iter_documents(tree))
+        return catalogue.write_template_parts(_unique_parts(parts), path)
+    with contextlib.closing(shared_documents(tree, processes, _template_part)) as parts:
+        return catalogue.write_template_parts(_unique_parts(parts), path)
 
 
 def worth_sharing(tree: CourseTree, processes: int) -> bool:
     return processes > 1 and len(tree) >= MIN_PARALLEL_FILES and can_fork()
 
 
-def _template_entries(document):
+def _keyed(path, part):
+    text, keys, words = part
+    return text, keys, path, words
+
+
+def _template_part(document):
+    """What crosses the pipe for a document: its entries as one text, its keys, its path, its words."""
     from . import catalogue
-    from .units import slot_unit
-    entries, keys, english_words = [], [], []
-    for slot in document.slots:
-        unit = slot_unit(slot)
-        entries.append(catalogue.template_entry(unit))
-        english_words.append(catalogue.words(unit.source))
-        keys.append((unit.key, unit.path))
-    return entries, keys, english_words
+    return _keyed(document.path, catalogue.template_part(document))
 
 
-def _unique_entries(documents):
-    """``(entry, words)`` of every unit; duplicate keys refused as ``iter_units`` does."""
+def _unique_parts(parts):
+    """``(entries, units, words)`` of every document; duplicate keys refused as ``iter_units`` does."""
     from .units import duplicate_key
     seen = {}
-    for entries, keys, english_words in documents:
-        for entry, (key, path), count in zip(entries, keys, english_words):
-            if key in seen:
-                raise duplicate_key(key, seen[key], path)
-            seen[key] = path
-            yield entry, count
+    for text, keys, path, words in parts:
+        fresh = dict.fromkeys(keys, path)
+        if len(fresh) != len(keys) or not seen.keys().isdisjoint(fresh):
+            for key in keys:  # there is a duplicate: the first one in reading order
+                if key in seen:
+                    raise duplicate_key(key, seen[key], path)
+                seen[key] = path
+        seen.update(fresh)
+        yield text, len(keys), words
 
 
 def shared_documents(tree: CourseTree, processes: int, make, language: str | None = None):
@@ -186,19 +192,21 @@ def shared_documents(tree: CourseTree, processes: int, make, language: str | Non
     try:
         gc.freeze()
         try:
+            turns = share_turns(processes)
             for share in range(1, processes):
                 receiver, sender = context.Pipe(duplex=False)
+                _widen(receiver)
                 process = context.Process(target=_send_share, daemon=True,
-                                          args=(tree, language, (share, processes), make, sender))
+                                          args=(tree, language, (share, turns), make, sender))
                 process.start()
                 sender.close()
                 children.append((receiver, process))
         finally:
             gc.unfreeze()
         outcomes = [[None] for _ in range(processes)]
-        shares = [_share_items(tree, language, (0, processes), make, outcomes[0])]
+        shares = [_share_items(tree, language, (0, turns), make, outcomes[0])]
         shares += [_received(receiver, outcome) for (receiver, _), outcome in zip(children, outcomes[1:])]
-        yield from _in_order(shares, outcomes)
+        yield from _in_order(shares, outcomes, turns)
     finally:
         for receiver, process in children:
             if process.is_alive():
@@ -207,7 +215,32 @@ def shared_documents(tree: CourseTree, processes: int, make, language: str | Non
             receiver.close()
 
 
-BATCH = 200  # files' results a child sends at once
+PARENT_ROUNDS = 5  # of every 5 rounds of files, the parent sits one out (it also writes course.pot)
+
+
+def share_turns(processes: int) -> tuple[int, ...]:
+    """Which process makes the documents of the walk's file ``i``: ``turns[i % len(turns)]``.
+
+    The processes take turns, and the parent misses one round in ``PARENT_ROUNDS``: it also
+    gathers, checks and writes what the others send, so with equal shares the children wait for it.
+    """
+    rounds = [list(range(processes)) for _ in range(PARENT_ROUNDS)]
+    rounds[-1].remove(0)
+    return tuple(process for turn in rounds for process in turn)
+
+
+BATCH = 50  # files' results a child sends at once
+PIPE_BYTES = 1 << 20  # what a child may send ahead of the parent (Linux's default most for a pipe)
+
+
+def _widen(connection) -> None:
+    """Let a child run up to ``PIPE_BYTES`` ahead of the parent (a pipe holds 64 KiB: a child would
+    wait at each batch until the parent reaches that place in the reading order)."""
+    try:
+        import fcntl
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # not Linux, or a lower limit: the pipe stays as it is
 
 
 def _share_items(tree: CourseTree, language: str, share: tuple[int, int], make, outcome: list):
@@ -255,13 +288,13 @@ def _received(receiver, outcome: list):
             return
 
 
-def _in_order(shares: list, outcomes: list):
-    """The shares' results in reading order; a share's error raised at its place in that order."""
-    processes = len(shares)
+def _in_order(shares: list, outcomes: list, turns: tuple):
+    """The shares' results in reading order (file ``i`` from ``shares[turns[i % len(turns)]]``); a
+    share's error raised at its place in that order."""
     pending = [next(share, None) for share in shares]
     index = 0
     while True:
-        owner = index % processes
+        owner = turns[index % len(turns)]
         item = pending[owner]
         if item is None or item[0] != index:
             failure = outcomes[owner][0] if item is None else None

@@ -21,8 +21,9 @@ The ``msgid`` is the English text with whitespace runs collapsed; markup stays a
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -119,11 +120,11 @@ def problem_slots(document, root, key):
         return counters[scope, kind]
 
     def visit(element, scope):
+        prefix = f'{key}@{scope}/' if scope else f'{key}@'
         for child in element:
-            if not isinstance(child.tag, str) or child.tag in SKIPPED_TAGS:
+            tag = child.tag  # (lxml makes the string at each access)
+            if not isinstance(tag, str) or tag in SKIPPED_TAGS:
                 continue
-            prefix = f'{key}@{scope}/' if scope else f'{key}@'
-            tag = child.tag
             if tag in RESPONSE_TAGS:
                 visit(child, f'response[{count("", "response")}]')
             elif tag in ('label', 'description'):
@@ -293,45 +294,87 @@ def source_transcripts(tree: CourseTree, language: str = SOURCE_LANGUAGE, parsed
 NAMED_DESCENDANTS = etree.XPath('.//*[@url_name != ""]')
 
 
-def walk(tree: CourseTree, parsed: dict | None = None):
+# An ASCII-compatible encoding declared (or none): the file's names can then be looked for as bytes.
+# How an XML file starts: a UTF-8 byte order mark, spaces, ``<``; the encoding its declaration names, if any.
+_XML_START = re.compile(rb'(?:\xef\xbb\xbf)?\s*<(?:\?xml[^>]*?encoding\s*=\s*["\']([^"\']*))?')
+_ASCII_COMPATIBLE = frozenset({b'utf-8', b'utf8', b'us-ascii', b'ascii', b'iso-8859-1', b'latin-1', b'latin1'})
+
+
+def bytes_tell(data: bytes) -> bool:
+    """Whether an XML file's names can be looked for in its bytes: an ASCII-compatible encoding
+    (UTF-16 has NUL bytes, EBCDIC does not start with ``<``) and no other declared."""
+    if b'\x00' in data:
+        return False
+    start = _XML_START.match(data)
+    return start is not None and (start.group(1) is None or start.group(1).lower() in _ASCII_COMPATIBLE)
+
+
+def owns(share: tuple) -> Callable[[int], bool]:
+    """Whether the walk's file ``i`` is in a share ``(mine, shares)``: ``shares`` processes take
+    turns (``i % shares == mine``), or ``shares`` is the turns themselves (file ``i`` goes to
+    process ``shares[i % len(shares)]``; a busier process can take fewer)."""
+    mine, shares = share
+    turns = tuple(range(shares)) if isinstance(shares, int) else tuple(shares)
+    if turns == (mine,):
+        return lambda index: True
+    return lambda index: turns[index % len(turns)] == mine
+
+
+def walk(tree: CourseTree, parsed: dict | None = None, share: tuple = (0, 1)):
     """``(path, parsed root or None, place)`` for every file, in reading order; outline XML parsed once.
 
     The course outline comes first (depth first from ``course.xml``), then the files it does not
     reach (about, info and policies first). ``place`` says where a file sits ("Module 1 › The
     case"; '' outside the outline). A consumer may change a root it receives: what the walk
     follows from it was read before it was handed over.
+
+    ``share``: a process that makes documents of the walk's files in its share only (``owns``)
+    gets ``None`` for the others' roots when their bytes show they lead nowhere: no ``url_name``
+    (block), ``filename`` (HTML file) or ``<video`` (``bytes_tell``). Those are not parsed (a
+    malformed one is reported by its owner), and no file that leads nowhere is searched.
     """
     seen = set()
     parsed = {} if parsed is None else parsed
+    mine = owns(share)
+    position = 0  # of the next file yielded
 
     def visit(start):
         """Depth first from ``start``, with a stack of what each file points to (no generator per file)."""
-        stack = [iter([(start, [])])]
+        nonlocal position
+        stack = [iter([(start, [], '')])]
         while stack:
             item = next(stack[-1], None)
             if item is None:
                 stack.pop()
                 continue
-            path, trail = item
+            path, trail, place = item  # place: the trail as shown
             if path in seen or path not in tree:
                 continue
             seen.add(path)
-            root = None
+            root, leads, named = None, False, False
             if path.endswith('.xml'):
+                data = tree[path]
+                named = b'url_name' in data or not bytes_tell(data)
+                leads = named or b'filename' in data or b'<video' in data
                 root = parsed.pop(path, None)
-                if root is None:
-                    root = parse_xml(tree[path], path)
+                if root is None and (leads or mine(position)):
+                    root = parse_xml(data, path)
             following = []
-            if root is not None:
-                inner = trail + [normalise(root.get('display_name'))] if root.get('display_name') and \
-                    root.tag in ('chapter', 'sequential', 'vertical') else trail
-                if root.tag == 'html' and root.get('filename'):
-                    following.append((f'html/{root.get("filename")}.html', trail))
-                if root.tag == 'video':
-                    following += [(f'static/{source}', trail) for source in video_transcripts(root).values()]
-                following += [(f'{element.tag}/{element.get("url_name")}.xml', inner)
-                              for element in NAMED_DESCENDANTS(root)]
-            yield path, root, ' › '.join(trail)
+            if leads and root is not None:  # (a file that leads nowhere is not searched)
+                tag, title = root.tag, root.get('display_name')
+                if tag == 'html' and root.get('filename'):
+                    following.append((f'html/{root.get("filename")}.html', trail, place))
+                if tag == 'video':
+                    following += [(f'static/{source}', trail, place) for source in video_transcripts(root).values()]
+                if named:
+                    inner, inner_place = trail, place
+                    if title and tag in ('chapter', 'sequential', 'vertical'):
+                        inner = trail + [normalise(title)]
+                        inner_place = ' › '.join(inner)
+                    following += [(f'{element.tag}/{element.get("url_name")}.xml', inner, inner_place)
+                                  for element in NAMED_DESCENDANTS(root)]
+            yield path, root, place
+            position += 1
             if following:
                 stack.append(iter(following))
 
@@ -377,10 +420,10 @@ def iter_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE) -> Iterato
         yield document
 
 
-def indexed_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE, share: tuple[int, int] = (0, 1),
+def indexed_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE, share: tuple = (0, 1),
                       progress: list[int] | None = None) -> Iterator[tuple[int, Document]]:
-    """``iter_documents`` with each document's place in the walk; only the walk's files ``i`` with
-    ``i % share[1] == share[0]`` are made documents (processes sharing the work each take one share).
+    """``iter_documents`` with each document's place in the walk; only the walk's files in ``share``
+    (``owns``) are made documents (processes sharing the work each take one share).
 
     ``progress[0]`` is kept at the walk's file being read, so whoever meets an error knows where
     in the reading order it happened.
@@ -389,11 +432,11 @@ def indexed_documents(tree: CourseTree, language: str = SOURCE_LANGUAGE, share: 
     parsed = {}  # the block files read to find bodies and transcripts, handed to the walk
     bodies = html_files(tree, parsed)
     transcripts = source_transcripts(tree, parsed=parsed)
-    mine, shares = share
-    for index, (path, root, place) in enumerate(walk(tree, parsed)):
+    mine = owns(share)
+    for index, (path, root, place) in enumerate(walk(tree, parsed, share)):
         if progress is not None:
             progress[0] = index
-        if index % shares != mine:
+        if not mine(index):
             continue
         data = tree[path]
         parts = path.split('/')

@@ -140,3 +140,29 @@ def test_a_course_folder_with_a_link_is_refused(tmp_path, kind):
         olx.read_folder(tmp_path)
     (tmp_path / 'html' / 'linked').unlink()
     assert sorted(olx.read_folder(tmp_path)) == ['course.xml', 'html/page.html']
+
+
+def test_a_process_sharing_the_walk_follows_every_file_one_process_follows():
+    # Files of another share are parsed only when their bytes may name what comes next; a file in
+    # an encoding whose bytes do not tell (UTF-16) is parsed to know.
+    from course_export.units import bytes_tell, walk
+    tree = {
+        'course.xml': b'<course url_name="R" org="O" course="C"/>\n',
+        'course/R.xml': b'<course><chapter url_name="c"/></course>\n',
+        'chapter/c.xml': b'<chapter display_name="Chapter"><vertical url_name="v"/></chapter>\n',
+        'vertical/v.xml': b'<vertical display_name="Unit"><problem url_name="p"/><problem url_name="q"/>'
+                          b'<html url_name="h"/><video url_name="w"/></vertical>\n',
+        'problem/p.xml': '<?xml version="1.0" encoding="UTF-16"?><problem><html url_name="inner"/></problem>'
+                         .encode('utf-16'),
+        'problem/q.xml': b'<problem display_name="Q"><p>Nothing named here</p></problem>\n',
+        'html/h.xml': b'<html filename="h" display_name="Page"/>\n',
+        'html/h.html': b'<p>Body</p>\n',
+        'html/inner.xml': b'<html display_name="Inner"/>\n',
+        'video/w.xml': b'<video display_name="V" sub="w"/>\n',
+        'static/subs_w.srt.sjson': b'{"start": [0], "end": [1], "text": ["Hi"]}',
+    }
+    assert not bytes_tell(tree['problem/p.xml']) and bytes_tell(tree['problem/q.xml'])
+    one = [(path, place) for path, _, place in walk(tree)]
+    assert 'html/inner.xml' in dict(one) and 'static/subs_w.srt.sjson' in dict(one)
+    for share in ((0, 2), (1, 2), (2, 3)):
+        assert [(path, place) for path, _, place in walk(tree, share=share)] == one

@@ -131,6 +131,14 @@ def test_the_parallel_extract_writes_the_same_course_pot(course, tmp_path, monke
     assert (shared / 'course.pot').read_bytes() == (one / 'course.pot').read_bytes()
 
 
+def test_every_file_has_one_owner_and_the_parent_takes_fewer():
+    for processes in (2, 3, 4):
+        turns = parallel.share_turns(processes)
+        assert set(turns) == set(range(processes))
+        assert turns.count(0) == parallel.PARENT_ROUNDS - 1
+        assert all(turns.count(child) == parallel.PARENT_ROUNDS for child in range(1, processes))
+
+
 def extract_error(folder, tmp_path, processes):
     """What ``magix i18n extract`` says on stderr, and that it wrote nothing."""
     catalogues = tmp_path / f'catalogues-{processes}'
@@ -159,12 +167,15 @@ def test_the_parallel_extract_refuses_a_duplicate_key_as_one_process_does(course
     assert messages[1] == messages[0] and messages[2] == messages[0]
 
 
-def test_the_parallel_extract_raises_the_first_error_in_reading_order(course, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize('broken', [(1, 2), (0, 3), (2, 4, 5)])
+def test_the_parallel_extract_raises_the_first_error_in_reading_order(course, tmp_path, monkeypatch, capsys,
+                                                                      broken):
+    # Broken problems name no block: only the process that owns one parses it (the others skip it).
     folder, _ = course
     monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
     problems = sorted((folder / 'problem').glob('*.xml'))
-    for problem in problems[1:3]:  # two broken files: the error is the one met first
-        problem.write_text('<problem><p>not closed</problem>')
+    for index in broken:  # several broken files: the error is the one met first
+        problems[index].write_text('<problem><p>not closed</problem>')
     capsys.readouterr()
     messages = []
     for processes in (1, 2, 3):

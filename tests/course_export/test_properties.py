@@ -42,3 +42,24 @@ def test_identity_and_translation_round_trips(first, second, title):
         entry.msgstr = 'T ' + entry.msgid
     translated = extract(build(tree, 'en', po).tree)
     assert [unit.source for unit in translated] == ['T ' + unit.source for unit in units]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1_'-\u2019 .,<>é\t\n!?\u00a0")), max_size=40))
+def test_words_are_counted_as_the_word_pattern_finds_them(text):
+    # ``words`` splits ASCII text in C; the count is the pattern's (``catalogue.WORD``) on any text
+    cleaned = catalogue.TAG.sub(' ', text) if '<' in text else text
+    assert catalogue.words(text) == len(catalogue.WORD.findall(cleaned))
+
+
+@settings(max_examples=60, deadline=None)
+@given(words, words, st.text(alphabet=st.sampled_from(list('ab "\\\t\n\r\v\u2028')), min_size=1, max_size=10))
+def test_a_document_part_is_its_units_template_entries(first, second, odd):
+    from course_export.units import iter_documents, slot_unit
+    tree = dict(COURSE, **{'html/h.html': page(first, second, odd.strip() or 'x')})
+    for document in iter_documents(tree):
+        units = [slot_unit(slot) for slot in document.slots]
+        text, keys, count = catalogue.template_part(document)
+        assert text == ''.join(catalogue.template_entry(unit) for unit in units)
+        assert keys == [unit.key for unit in units]
+        assert count == sum(catalogue.words(unit.source) for unit in units)
