@@ -16,6 +16,7 @@ Per language, the build also:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -82,7 +83,7 @@ def language_transcript(name: str, language: str) -> str:
     return f'{stem}-{language}{suffix}'
 
 
-def build(source: CourseTree, language: str, po: polib.POFile | dict | None, allow_incomplete: bool = False,
+def build(source: CourseTree, language: str, po: polib.POFile | Mapping | None, allow_incomplete: bool = False,
           static_dir: Path | None = None, processes: int = 1) -> Build:
     """The course in ``language`` (a new tree; ``source`` is not changed).
 
@@ -91,7 +92,7 @@ def build(source: CourseTree, language: str, po: polib.POFile | dict | None, all
     (``parallel.shared_documents``); the parent takes their files in reading order, so the tree,
     the fallbacks and the errors are those of one process.
     """
-    found = po if isinstance(po, dict) else catalogue.translations(po)
+    found = po if isinstance(po, Mapping) else catalogue.translations(po)
     result = Build(language, dict(source))
     errors = []
 

@@ -157,9 +157,9 @@ msgstr "Dé"'''
 
 
 def test_the_regular_layout_is_read_in_one_pass_as_the_line_reader_reads_it(tmp_path):
-    """Our catalogues (comments, obsolete entries, continued strings) take the one-match-per-entry path."""
+    """Our catalogues (comments, obsolete entries, continued strings) are indexed, each entry made when asked for."""
     import io
-    found = catalogue._read_regular_entries(REGULAR_PO)
+    found = catalogue._index_regular_entries(REGULAR_PO.encode('utf-8'))
     assert found is not None and found == catalogue._read_live_entries(io.StringIO(REGULAR_PO))
     assert found['a'] == catalogue.Translation('Two\nlines "q" \t', 'Deux \\ lignes', False)
     assert found['b'].fuzzy and not found['c'].fuzzy and found['d'].fuzzy and set(found) == {'a', 'b', 'c', 'd'}
@@ -167,4 +167,4 @@ def test_the_regular_layout_is_read_in_one_pass_as_the_line_reader_reads_it(tmp_
     path.write_text(REGULAR_PO, encoding='utf-8')
     assert catalogue.read_translations(path) == catalogue.translations(catalogue.load(path))
     # Any other layout (plural forms here) is left to the line reader.
-    assert catalogue._read_regular_entries(TRICKY_PO) is None
+    assert catalogue._index_regular_entries(TRICKY_PO.encode('utf-8')) is None
