@@ -59,7 +59,8 @@ def block_files(tree: CourseTree, parsed: ParsedXml | None = None) -> dict[str, 
     """``url_name -> block type`` of every block file and inline block with a ``url_name``.
 
     Files not in ``parsed`` yet are parsed here and let go (olxcleaner parses them after us and
-    keeps what it needs, so holding every root of a large course would only double its memory).
+    keeps what it needs, so holding every root of a large course would only double its memory),
+    but for those olxcleaner keeps whole (``KEPT_BY_OLXCLEANER``).
     """
     parsed = {} if parsed is None else parsed
     found = {}
@@ -73,9 +74,17 @@ def block_files(tree: CourseTree, parsed: ParsedXml | None = None) -> dict[str, 
     return found
 
 
+# Files whose parsed root olxcleaner keeps to the end of its run (a problem's content): parsed once
+# for both checks and kept from ours to olxcleaner's, they cost no memory at the check's peak.
+KEPT_BY_OLXCLEANER = ('problem/',)
+
+
 def _root(tree: CourseTree, parsed, path: str):
-    """The root of ``path``: parsed before, or parsed now and not kept (see ``block_files``)."""
-    return parsed[path] if path in parsed else parse_xml(tree[path], path)
+    """The root of ``path``: parsed before, or parsed now and kept for olxcleaner if it keeps it
+    anyway (``KEPT_BY_OLXCLEANER``), else not kept (see ``block_files``)."""
+    if path in parsed or (isinstance(parsed, ParsedXml) and path.startswith(KEPT_BY_OLXCLEANER)):
+        return parsed[path]
+    return parse_xml(tree[path], path)
 
 
 def magix_findings(tree: CourseTree, parsed: ParsedXml | None = None) -> list[Finding]:
