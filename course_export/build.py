@@ -140,20 +140,22 @@ def translate_document(document, found: dict, language: str) -> Translated:
     translation went into it; a transcript is written beside the English one.
     """
     fallbacks, errors, count = [], [], 0
+    look_up = found.get
     for slot in document.slots:
-        entry = found.get(slot.key)
-        reason = fallback_reason(slot.english, entry)  # the English as read before any write
+        entry = look_up(slot.key)
+        # fallback_reason(slot.english, entry), its usual answer first (the English as read before any write)
+        if entry is not None and entry.text and entry.source == slot.english and not entry.fuzzy:
+            try:
+                slot.write(entry.text)
+            except CourseError as error:
+                errors.append(str(error))
+                continue
+            count += 1
+            continue
+        reason = fallback_reason(slot.english, entry)
         if reason == MISSING and language == SOURCE_LANGUAGE:
             continue  # the English is the text: nothing falls back
-        if reason:
-            fallbacks.append(Fallback(slot.key, document.path, reason))
-            continue
-        try:
-            slot.write(entry.text)
-        except CourseError as error:
-            errors.append(str(error))
-            continue
-        count += 1
+        fallbacks.append(Fallback(slot.key, document.path, reason))
     if not count:
         return Translated(document.path, None, False, 0, fallbacks, errors)
     if isinstance(document, (SrtDocument, SjsonDocument)):

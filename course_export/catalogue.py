@@ -206,10 +206,15 @@ class CatalogueEntries(Mapping):
     def _entry(self, place: int) -> 'Translation':
         fuzzy = bool(place & 1)
         if place & 2:  # one line each: the strings are where the place says
-            target_length, source_length, source = place >> 2 & _MASK, place >> 26 & _MASK, place >> 50
-            target = source + source_length + _BETWEEN
-            return _make(Translation, (_unescape(self._data[source:source + source_length].decode('utf-8')),
-                                       _unescape(self._data[target:target + target_length].decode('utf-8')), fuzzy))
+            start, end = place >> 50, (place >> 50) + (place >> 26 & _MASK)
+            source = self._data[start:end].decode('utf-8')
+            start = end + _BETWEEN
+            target = self._data[start:start + (place >> 2 & _MASK)].decode('utf-8')
+            if '\\' in source:
+                source = polib.unescape(source)
+            if '\\' in target:
+                target = polib.unescape(target)
+            return _make(Translation, (source, target, fuzzy))
         source, source_more, target, target_more = _SOURCE_AND_TARGET.match(self._data, place >> 50).groups()
         return Translation(_quoted(source, source_more), _quoted(target, target_more), fuzzy)
 
