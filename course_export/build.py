@@ -16,14 +16,17 @@ Per language, the build also:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import polib
 from lxml import etree
 
 from . import catalogue
 from .olx import CourseError, CourseTree, ParsedXml, course_run, json_bytes, load_json, parse_xml, xml_bytes
+from .parallel import shared_documents, worth_sharing
 from .slots import SjsonDocument, SrtDocument, XmlDocument
 from .units import SOURCE_LANGUAGE, iter_documents, video_transcripts
 
@@ -80,40 +83,34 @@ def language_transcript(name: str, language: str) -> str:
     return f'{stem}-{language}{suffix}'
 
 
-def build(source: CourseTree, language: str, po: polib.POFile | dict | None, allow_incomplete: bool = False,
-          static_dir: Path | None = None) -> Build:
+def build(source: CourseTree, language: str, po: polib.POFile | Mapping | None, allow_incomplete: bool = False,
+          static_dir: Path | None = None, processes: int = 1) -> Build:
     """The course in ``language`` (a new tree; ``source`` is not changed).
 
     ``po``: the language's catalogue, or what ``catalogue.read_translations`` read of it.
+    ``processes``: on a large course, forked processes each translate every n-th file of the walk
+    (``parallel.shared_documents``); the parent takes their files in reading order, so the tree,
+    the fallbacks and the errors are those of one process.
     """
-    found = po if isinstance(po, dict) else catalogue.translations(po)
+    found = po if isinstance(po, Mapping) else catalogue.translations(po)
     result = Build(language, dict(source))
     errors = []
-    for document in iter_documents(source, language):
-        changed = False
-        for slot in document.slots:
-            entry = found.get(slot.key)
-            reason = fallback_reason(slot.english, entry)  # the English as read before any write
-            if reason == MISSING and language == SOURCE_LANGUAGE:
-                continue  # the English is the text: nothing falls back
-            if reason:
-                result.fallbacks.append(Fallback(slot.key, document.path, reason))
-                continue
-            try:
-                slot.write(entry.text)
-            except CourseError as error:
-                errors.append(str(error))
-                continue
-            changed = True
-            result.translated += 1
-        if not changed:
-            continue
-        if isinstance(document, (SrtDocument, SjsonDocument)):
-            target = 'static/' + language_transcript(document.path[len('static/'):], language)
-            result.tree[target] = document.bytes()
-            result.transcripts.append(target)
-        else:
-            result.tree[document.path] = document.bytes()
+
+    def translate(document) -> Translated:
+        return translate_document(document, found, language)
+
+    if worth_sharing(source, processes):
+        translated = shared_documents(source, processes, translate, language)
+    else:
+        translated = map(translate, iter_documents(source, language))
+    for outcome in translated:
+        result.translated += outcome.translated
+        result.fallbacks += outcome.fallbacks
+        errors += outcome.errors
+        if outcome.data is not None:
+            result.tree[outcome.path] = outcome.data
+            if outcome.transcript:
+                result.transcripts.append(outcome.path)
     if errors:
         raise CourseError('Some translations cannot be used:\n' + '\n'.join(f'  {error}' for error in errors))
     if language != SOURCE_LANGUAGE:
@@ -124,6 +121,47 @@ def build(source: CourseTree, language: str, po: polib.POFile | dict | None, all
     if result.fallbacks and not allow_incomplete:
         raise IncompleteTranslation(result)
     return result
+
+
+class Translated(NamedTuple):
+    """One file translated: where its bytes go (``data`` ``None``: left as it is), and what happened."""
+    path: str
+    data: bytes | None
+    transcript: bool
+    translated: int
+    fallbacks: list
+    errors: list
+
+
+def translate_document(document, found: dict, language: str) -> Translated:
+    """The catalogue's translations written into one document's slots, and the document's new bytes.
+
+    Plain data (it may come back from another process): the file is rewritten only if a
+    translation went into it; a transcript is written beside the English one.
+    """
+    fallbacks, errors, count = [], [], 0
+    look_up = found.get
+    for slot in document.slots:
+        entry = look_up(slot.key)
+        # fallback_reason(slot.english, entry), its usual answer first (the English as read before any write)
+        if entry is not None and entry.text and entry.source == slot.english and not entry.fuzzy:
+            try:
+                slot.write(entry.text)
+            except CourseError as error:
+                errors.append(str(error))
+                continue
+            count += 1
+            continue
+        reason = fallback_reason(slot.english, entry)
+        if reason == MISSING and language == SOURCE_LANGUAGE:
+            continue  # the English is the text: nothing falls back
+        fallbacks.append(Fallback(slot.key, document.path, reason))
+    if not count:
+        return Translated(document.path, None, False, 0, fallbacks, errors)
+    if isinstance(document, (SrtDocument, SjsonDocument)):
+        target = 'static/' + language_transcript(document.path[len('static/'):], language)
+        return Translated(target, document.bytes(), True, count, fallbacks, errors)
+    return Translated(document.path, document.bytes(), False, count, fallbacks, errors)
 
 
 def fallback_reason(english: str, entry: catalogue.Translation | None) -> str | None:

@@ -59,7 +59,8 @@ def block_files(tree: CourseTree, parsed: ParsedXml | None = None) -> dict[str, 
     """``url_name -> block type`` of every block file and inline block with a ``url_name``.
 
     Files not in ``parsed`` yet are parsed here and let go (olxcleaner parses them after us and
-    keeps what it needs, so holding every root of a large course would only double its memory).
+    keeps what it needs, so holding every root of a large course would only double its memory);
+    files without ``url_name`` in their bytes (most) are not parsed for it.
     """
     parsed = {} if parsed is None else parsed
     found = {}
@@ -67,6 +68,8 @@ def block_files(tree: CourseTree, parsed: ParsedXml | None = None) -> dict[str, 
         parts = path.split('/')
         if len(parts) == 2 and path.endswith('.xml') and parts[0] not in ('static', 'policies', 'about', 'info'):
             found.setdefault(parts[1][:-len('.xml')], parts[0])
+            if path not in parsed and not _may_name_blocks(tree[path]):
+                continue  # no url_name in it: nothing to parse it for
             for element in _root(tree, parsed, path).iter():
                 if isinstance(element.tag, str) and element.get('url_name'):
                     found.setdefault(element.get('url_name'), element.tag)
@@ -76,6 +79,12 @@ def block_files(tree: CourseTree, parsed: ParsedXml | None = None) -> dict[str, 
 def _root(tree: CourseTree, parsed, path: str):
     """The root of ``path``: parsed before, or parsed now and not kept (see ``block_files``)."""
     return parsed[path] if path in parsed else parse_xml(tree[path], path)
+
+
+def _may_name_blocks(data: bytes) -> bool:
+    """Whether a file may hold an element with a ``url_name``: the attribute's name is in its bytes
+    (a name is never a character reference), unless the file is not in an ASCII-based encoding."""
+    return b'url_name' in data or not data.startswith(b'<') or data[1:2] == b'\0'
 
 
 def magix_findings(tree: CourseTree, parsed: ParsedXml | None = None) -> list[Finding]:

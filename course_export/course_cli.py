@@ -70,7 +70,7 @@ def do_build(args) -> int:
             print(f'warning: {path} does not exist; every text is missing.')
         try:
             result = build(tree, language, po, allow_incomplete=args.allow_incomplete,
-                           static_dir=args.static_overrides / language)
+                           static_dir=args.static_overrides / language, processes=processes)
         except IncompleteTranslation as error:
             for fallback in error.build.fallbacks:
                 print(f'  {fallback.reason:8} {fallback.key}')

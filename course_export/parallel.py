@@ -1,4 +1,4 @@
-"""Using more cores where it pays: ``course build`` compresses while it checks, ``i18n extract`` shares files.
+"""Using more cores where it pays: ``i18n extract`` and ``course build`` share files; the build compresses while it checks.
 
 ``magix course build`` spends about as long compressing the archive (gzip level 9, kept for
 identical bytes) as half its check. With a second process, a forked child writes the archive to
@@ -12,6 +12,8 @@ walks the outline but parses and makes entries only for its own files (the paren
 gathers and writes, takes fewer: ``share_turns``); a child sends each document's entries as one
 text with its keys, up to ``PIPE_BYTES`` ahead of the parent. The parent writes course.pot in
 reading order, so the file and the errors are those of one process.
+``magix course build`` shares the translation the same way (``build.build`` over
+``shared_documents``): each process translates its files and sends their new bytes back.
 
 How many processes: ``--processes N`` on the command, else ``$MAGIX_PROCESSES``, else the CPUs this
 process may use, at most ``MAX_PROCESSES``. One process, a small course (``MIN_PARALLEL_FILES``),

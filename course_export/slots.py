@@ -78,6 +78,14 @@ def _split_space(raw: str) -> tuple[str, str]:
     return raw[:start], raw[start + len(stripped):]
 
 
+def _around(raw: str | None, text: str) -> str:
+    """``text`` with the leading and trailing whitespace of ``raw`` (the text it replaces)."""
+    if not raw or (raw[0] not in SPACES and raw[-1] not in SPACES):
+        return text  # nothing around it (most texts)
+    lead, trail = _split_space(raw)
+    return lead + text + trail
+
+
 class AttributeSlot(Slot):
     def __init__(self, element, name, key, path, comment=''):
         super().__init__(key, path, comment)
@@ -101,8 +109,7 @@ class LooseTextSlot(Slot):
         return normalise(getattr(self.element, self.attribute) or '')
 
     def write(self, text):
-        lead, trail = _split_space(getattr(self.element, self.attribute) or '')
-        setattr(self.element, self.attribute, lead + text + trail)
+        setattr(self.element, self.attribute, _around(getattr(self.element, self.attribute), text))
 
 
 class MarkupSlot(Slot):
@@ -135,11 +142,10 @@ class MarkupSlot(Slot):
         return normalise(self.element.text or '') if self.plain() else normalise(self.raw())
 
     def write(self, text):
-        if self.plain():
-            if looks_like_markup(text):
+        if not self.children:  # plain text
+            if '<' in text and looks_like_markup(text):
                 raise CourseError(f'{self.key}: the English text has no markup, so the translation may not add any.')
-            lead, trail = _split_space(self.element.text or '')
-            self.element.text = lead + text + trail
+            self.element.text = _around(self.element.text, text)
             return
         wrapper = parse_translation(text, self.key)
         if not self.markup and any(isinstance(node.tag, str) for node in wrapper.iter()

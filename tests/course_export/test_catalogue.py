@@ -117,3 +117,54 @@ def test_the_streamed_template_is_what_polib_writes(tmp_path):
     path, count, words = catalogue.write_template(iter_units(assemble()), tmp_path / 'streamed.pot')
     assert path.read_bytes() == (tmp_path / 'polib.pot').read_bytes()
     assert count == len(units) and words == sum(catalogue.words(unit.source) for unit in units)
+
+
+REGULAR_PO = '''#
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#, fuzzy
+#~ msgctxt "old"
+#~ msgid "Old"
+#~ msgstr "Vieux"
+
+#. note, fuzzy
+#: html/a.html
+msgctxt "a"
+msgid ""
+"Two\\n"
+"lines \\"q\\" \\t"
+msgstr "Deux \\\\ lignes"
+
+#, fuzzy, python-format
+#| msgid "Prev"
+msgctxt "b"
+msgid "B"
+msgstr "Bé"
+#, python-format
+msgctxt "c"
+msgid "C \\"quoted\\""
+msgstr ""
+msgctxt ""
+msgid "no key"
+msgstr "pas de clé"
+#, fuzzy
+
+msgctxt "d"
+msgid "D"
+msgstr "Dé"'''
+
+
+def test_the_regular_layout_is_read_in_one_pass_as_the_line_reader_reads_it(tmp_path):
+    """Our catalogues (comments, obsolete entries, continued strings) are indexed, each entry made when asked for."""
+    import io
+    found = catalogue._index_regular_entries(REGULAR_PO.encode('utf-8'))
+    assert found is not None and found == catalogue._read_live_entries(io.StringIO(REGULAR_PO))
+    assert found['a'] == catalogue.Translation('Two\nlines "q" \t', 'Deux \\ lignes', False)
+    assert found['b'].fuzzy and not found['c'].fuzzy and found['d'].fuzzy and set(found) == {'a', 'b', 'c', 'd'}
+    path = tmp_path / 'regular.po'
+    path.write_text(REGULAR_PO, encoding='utf-8')
+    assert catalogue.read_translations(path) == catalogue.translations(catalogue.load(path))
+    # Any other layout (plural forms here) is left to the line reader.
+    assert catalogue._index_regular_entries(TRICKY_PO.encode('utf-8')) is None

@@ -182,3 +182,33 @@ def test_the_parallel_extract_raises_the_first_error_in_reading_order(course, tm
         extract_error(folder, tmp_path, processes)
         messages.append(capsys.readouterr().err)
     assert messages[0].startswith('error: ') and messages[1] == messages[0] and messages[2] == messages[0]
+
+
+def test_the_translation_shared_by_processes_gives_what_one_process_gives(course, monkeypatch):
+    """Tree, counts, fallbacks, transcripts and the errors of a bad translation: the same with 1, 2 or 3 processes."""
+    from pathlib import Path
+
+    from course_export.build import build as build_course
+    from course_export.olx import read_folder
+    folder, source = course
+    monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
+    tree = read_folder(folder)
+    found = dict(catalogue.read_translations(Path(source[3]) / 'fr.po'))
+    missing = sorted(found)[::7]
+    for key in missing:
+        del found[key]
+    one = build_course(tree, 'fr', found, allow_incomplete=True, processes=1)
+    assert len(one.fallbacks) == len(missing) and one.translated > 100
+    for processes in (2, 3):
+        shared = build_course(tree, 'fr', found, allow_incomplete=True, processes=processes)
+        assert shared.tree == one.tree and shared.translated == one.translated
+        assert shared.fallbacks == one.fallbacks and shared.transcripts == one.transcripts
+    linked = [key for key, entry in found.items() if 'href=' in entry.source]
+    for key in (linked[0], linked[-1]):  # translations that drop their link are refused, all of them, in order
+        found[key] = catalogue.Translation(found[key].source, 'sans lien', False)
+    errors = []
+    for processes in (1, 2, 3):
+        with pytest.raises(CourseError) as error:
+            build_course(tree, 'fr', found, allow_incomplete=True, processes=processes)
+        errors.append(str(error.value))
+    assert errors[0] == errors[1] == errors[2] and errors[0].count('must keep the links') == 2
