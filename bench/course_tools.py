@@ -162,6 +162,13 @@ def prepare(folder: Path, shape: large_course.Shape) -> None:
     for unit in iter_units(read_folder(course)):
         po.append(polib.POEntry(msgctxt=unit.key, msgid=unit.source, msgstr=f'[fr] {unit.source}'))
     catalogue.save(po, catalogues / 'fr.po')
+    # Both sides start from compiled modules, as an installed package does (pip compiles olxcleaner's;
+    # ours run from the checkout, compiled on first import unless PYTHONDONTWRITEBYTECODE is set).
+    import compileall
+    root = Path(__file__).resolve().parents[1]
+    compileall.compile_file(root / 'magix.py', quiet=1)
+    for package in ('course_export', 'xblocks'):
+        compileall.compile_dir(root / package, quiet=1)
 
 
 def measure(rounds: int, shape: large_course.Shape = large_course.Shape()) -> list[Row]:
