@@ -248,3 +248,31 @@ def test_olxcleaner_reads_the_checked_course_from_memory(course_tree, tmp_path, 
         (folder / path).write_bytes(data)
     _, errors, _ = olxcleaner.validate(str(folder), steps=7, allowed_xblocks=set(olx.OUR_XBLOCKS))
     assert not [error for error in errors.errors if error.level == 'ERROR']
+
+
+def test_archives_have_the_bytes_tarfile_writes(course_tree, tmp_path):
+    """``write_archive`` makes most headers itself: the archive is still the one ``tarfile`` writes
+    (names of 100 characters and more, non-ASCII names, sizes around a block, an empty file)."""
+    import gzip
+    import io
+    import tarfile
+    tree = dict(course_tree)
+    for length in (85, 86, 87, 120):  # "course/static/" + name: 99 to 134 characters
+        tree['static/' + 'n' * length] = b'x' * (length * 7)
+    tree.update({'static/é-page.html': b'<p>\xc3\xa9</p>', 'static/empty.txt': b'', 'static/block.bin': b'\0' * 512,
+                 'static/more.bin': bytes(range(256)) * 2 + b'!'})
+    output = write_archive(tree, tmp_path / 'course.tar.gz')
+    expected = io.BytesIO()
+    with gzip.GzipFile(filename='', mode='wb', fileobj=expected, mtime=0) as compressed, \
+            tarfile.open(fileobj=compressed, mode='w', format=tarfile.PAX_FORMAT) as archive:
+        folders = sorted({'/'.join(path.split('/')[:depth]) for path in tree for depth in range(1, path.count('/') + 1)})
+        for name in ['course'] + [f'course/{folder}' for folder in folders]:
+            info = tarfile.TarInfo(name)
+            info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o755, 0
+            archive.addfile(info)
+        for path in sorted(tree):
+            info = tarfile.TarInfo(f'course/{path}')
+            info.size, info.mode, info.mtime = len(tree[path]), 0o644, 0
+            archive.addfile(info, io.BytesIO(tree[path]))
+    assert output.read_bytes() == expected.getvalue()
+    assert read_archive(output) == tree
