@@ -24,6 +24,7 @@ from lxml import etree
 
 from xblocks import xml_safety
 
+from . import parallel
 from .archive import Limits, read_archive
 from .olx import (CREDENTIAL_TAG, OUR_XBLOCKS, SCENARIO_TAG, CourseError, CourseTree, ParsedXml, course_run,
                   load_json, parse_xml)
@@ -276,20 +277,29 @@ def olxcleaner_findings(folder: Path | str, allowed_xblocks=()) -> list[Finding]
             for error in errorstore.errors]
 
 
-def check_tree(tree: CourseTree, allowed_xblocks=(), parsed: ParsedXml | None = None) -> list[Finding]:
-    """Every finding for a course tree (ours first, then olxcleaner's); each XML file is parsed once."""
+def check_tree(tree: CourseTree, allowed_xblocks=(), parsed: ParsedXml | None = None,
+               processes: int = 1) -> list[Finding]:
+    """Every finding for a course tree (ours first, then olxcleaner's); each XML file is parsed once.
+
+    With ``processes`` > 1 on a large course, our checks run in a forked child while olxcleaner
+    runs here (each then parses what it reads); the findings are the same.
+    """
     parsed = ParsedXml(tree) if parsed is None else parsed
-    findings = magix_findings(tree, parsed)
-    with olxcleaner_reads(tree, parsed) as folder:
-        findings += olxcleaner_findings(folder, allowed_xblocks)
-    return findings
+    if not parallel.worth_sharing(tree, processes):
+        findings = magix_findings(tree, parsed)
+        with olxcleaner_reads(tree, parsed) as folder:
+            return findings + olxcleaner_findings(folder, allowed_xblocks)
+    with parallel.ForkedCall(magix_findings, tree, parsed) as ours:
+        with olxcleaner_reads(tree, parsed) as folder:
+            theirs = olxcleaner_findings(folder, allowed_xblocks)
+        return ours.result() + theirs
 
 
-def check_archive(path: Path, allowed_xblocks=(), limits: Limits | None = None) -> list[Finding]:
+def check_archive(path: Path, allowed_xblocks=(), limits: Limits | None = None, processes: int = 1) -> list[Finding]:
     """Read an archive safely, then check it; an unreadable archive is one error finding."""
     try:
         parsed = ParsedXml({})
         tree = read_archive(path, limits, parsed)
-        return check_tree(tree, allowed_xblocks, parsed)
+        return check_tree(tree, allowed_xblocks, parsed, processes)
     except CourseError as error:
         return [Finding(ERROR, 'archive', Path(path).name, str(error))]

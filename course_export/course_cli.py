@@ -43,6 +43,10 @@ def add_arguments(parser) -> None:
     sub.add_argument('--max-file-mb', type=int, metavar='MB',
                      help=f'most MB for one file (default {MAX_FILE_BYTES // MB:,}, '
                           f'or ${LIMIT_VARIABLES["max_file_bytes"][0]})')
+    sub.add_argument('--processes', type=int, metavar='N',
+                     help=f'processes to use: with 2 or more, a large course (from {MIN_PARALLEL_FILES:,} files) '
+                          f'has our checks and olxcleaner\'s run side by side (default ${PROCESSES_VARIABLE}, else '
+                          f'the CPUs available, at most {MAX_PROCESSES}; 1: one process)')
 
 
 def run(args) -> int:
@@ -118,7 +122,7 @@ def limits(args) -> Limits:
 
 
 def do_check(args) -> int:
-    findings = check_archive(args.archive, args.allow_xblock, limits(args))
+    findings = check_archive(args.archive, args.allow_xblock, limits(args), process_count(args.processes))
     for finding in findings:
         print(finding)
     errors = sum(1 for finding in findings if finding.level == ERROR)

@@ -212,3 +212,45 @@ def test_the_translation_shared_by_processes_gives_what_one_process_gives(course
             build_course(tree, 'fr', found, allow_incomplete=True, processes=processes)
         errors.append(str(error.value))
     assert errors[0] == errors[1] == errors[2] and errors[0].count('must keep the links') == 2
+
+
+def test_the_parallel_check_finds_what_one_process_finds(course, tmp_path, monkeypatch, capsys):
+    """``course check`` with our checks in a forked child beside olxcleaner: the same findings, in order."""
+    from course_export import check
+    from course_export.olx import read_folder, write_archive
+    folder, _ = course
+    page = sorted((folder / 'html').glob('*.html'))[0]
+    page.write_text(page.read_text() + '<img src="/static/missing.png" alt=""/>')  # ours finds it
+    sequential = sorted((folder / 'sequential').glob('*.xml'))[0]
+    sequential.write_text(sequential.read_text().replace('display_name=', 'data-name='))  # olxcleaner's
+    archive = write_archive(read_folder(folder), tmp_path / 'course.tar.gz')
+    monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
+    started = []
+
+    class Spy(parallel.ForkedCall):
+        def __init__(self, *args):
+            super().__init__(*args)
+            started.append(self)
+
+    monkeypatch.setattr(parallel, 'ForkedCall', Spy)
+    one, two = (check.check_archive(archive, processes=count) for count in (1, 2))
+    assert len(started) == 1 and not started[0].process.is_alive()
+    assert one == two
+    assert {finding.checker for finding in one} == {'magix', 'olxcleaner'}
+    assert magix.main(['course', 'check', str(archive), '--processes', '2']) == 1
+    assert 'static/missing.png is not in the course' in capsys.readouterr().out
+
+
+def test_an_error_in_the_forked_checks_is_raised_as_in_one_process(course, tmp_path, monkeypatch):
+    from course_export import check
+    from course_export.olx import ParsedXml, read_folder
+    tree = read_folder(course[0])
+    monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
+
+    def broken(tree, parsed):
+        raise CourseError('our checks broke')
+
+    monkeypatch.setattr(check, 'magix_findings', broken)  # the forked child inherits it
+    for processes in (1, 2):
+        with pytest.raises(CourseError, match='our checks broke'):
+            check.check_tree(tree, parsed=ParsedXml(tree), processes=processes)
