@@ -82,46 +82,32 @@ class ArchiveWriter:
         self.partial = self.output.with_name(self.output.name + '.partial')
         self.done = False
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        context = multiprocessing.get_context('fork')
-        self.receiver, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=self._write, args=(tree, sender), daemon=True)
-        gc.freeze()  # the child's collector then leaves the parent's objects (and their pages) alone
-        try:
-            self.process.start()
-        finally:
-            gc.unfreeze()
-        sender.close()
+        self.call = ForkedCall(self._write, tree)
 
-    def _write(self, tree, sender) -> None:
-        gc.disable()
+    @property
+    def process(self):
+        return self.call.process
+
+    def _write(self, tree) -> None:
         try:
             write_archive(tree, self.partial)  # through "<output>.partial.partial", renamed when complete
-        except BaseException as error:  # reported to the parent, which raises it there
-            sender.send(f'{self.output}: {error}')
-            raise SystemExit(1)
-        sender.send('')
+        except Exception as error:  # raised again in the parent, as the one-process build would
+            raise CourseError(f'{self.output}: {error}') from error
 
     def commit(self) -> Path:
         """Wait for the child; the archive under its real name, or the child's error raised here."""
         try:
-            message = self.receiver.recv() if self.receiver.poll(None) else 'the archive process ended unexpectedly'
-        except EOFError:
-            message = 'the archive process ended without a word'
-        self.process.join()
-        if message or self.process.exitcode != 0:
+            self.call.result()
+        except (CourseError, RuntimeError) as error:
             self.cancel()
-            raise CourseError(message or f'the archive process failed (exit code {self.process.exitcode}).')
+            raise CourseError(str(error)) from error
         os.replace(self.partial, self.output)
-        self.receiver.close()
         self.done = True
         return self.output
 
     def cancel(self) -> None:
         """Stop the child if it still runs and remove its partial archive."""
-        if self.process.is_alive():
-            os.kill(self.process.pid, signal.SIGTERM)
-        self.process.join()
-        self.receiver.close()
+        self.call.__exit__(None, None, None)
         self.done = True
         for path in (self.partial, self.partial.with_name(self.partial.name + '.partial')):
             path.unlink(missing_ok=True)
