@@ -27,7 +27,7 @@ from lxml import etree
 from . import catalogue
 from .olx import CourseError, CourseTree, ParsedXml, course_run, json_bytes, load_json, parse_xml, xml_bytes
 from .parallel import shared_documents, worth_sharing
-from .slots import SjsonDocument, SrtDocument, XmlDocument
+from .slots import SjsonDocument, SrtDocument
 from .units import SOURCE_LANGUAGE, iter_documents, video_transcripts
 
 MISSING, FUZZY, OUTDATED = 'missing', 'fuzzy', 'outdated'

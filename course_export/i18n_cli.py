@@ -8,7 +8,7 @@ from . import catalogue, qa, tmx, xliff
 from .cli_options import add_catalogue_argument, add_source_arguments, fail, source_tree
 from .olx import CourseError
 from .parallel import MAX_PROCESSES, MIN_PARALLEL_FILES, PROCESSES_VARIABLE, extract_template, process_count
-from .units import iter_units, source_translations
+from .units import source_translations
 
 
 def add_arguments(parser) -> None:

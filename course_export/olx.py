@@ -11,7 +11,6 @@ a build with an empty catalogue reproduces it byte for byte.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
