@@ -92,27 +92,19 @@ class ProgrammeProgress:
 def requirement_status(requirement: Requirement, result: Result | None) -> RequirementStatus:
     """Whether one block or course requirement is met, and how far the learner has got.
 
-    Each threshold stated gives a fraction (capped at 1); met when all reach 1; the requirement's
-    fraction is their mean. (Runs once per requirement per page: written without temporaries.)
+    Each threshold stated gives a fraction; met when all reach 1; the requirement's fraction is
+    their mean, each capped at 1.
     """
     score, completion = (None, None) if result is None else (result.score, result.completion)
-    min_score, threshold = requirement.min_score, requirement.completion
-    total, count, met = 0.0, 0, True
-    if min_score is not None:
-        part = (score or 0.0) / min_score
-        if part < 1.0:
-            total, met = total + part, False
-        else:
-            total += 1.0
-        count += 1
-    if threshold is not None or min_score is None:
-        part = (completion or 0.0) / (1.0 if threshold is None else threshold)
-        if part < 1.0:
-            total, met = total + part, False
-        else:
-            total += 1.0
-        count += 1
-    return RequirementStatus(requirement, met, 1.0 if met else total / count, score, completion)
+    parts = []
+    if requirement.min_score is not None:
+        parts.append((score or 0.0) / requirement.min_score)
+    if requirement.completion is not None or requirement.min_score is None:
+        threshold = requirement.completion if requirement.completion is not None else 1.0
+        parts.append((completion or 0.0) / threshold)
+    met = all(part >= 1.0 for part in parts)
+    return RequirementStatus(requirement, met, 1.0 if met else sum(min(1.0, part) for part in parts) / len(parts),
+                             score, completion)
 
 
 def progress_from_results(pathway: Pathway, results: Mapping[str, Result]) -> ProgrammeProgress:
