@@ -302,7 +302,8 @@ def _share_items(tree: CourseTree, language: str, share: tuple[int, int], make, 
 
 
 def _send_share(tree, language, share, make, sender) -> None:
-    # the collector runs (documents make reference cycles); the parent's objects were frozen at the fork
+    # the collector runs (for whatever cycles a document's slots may make); the parent's objects were
+    # frozen at the fork, so it leaves their pages alone
     outcome, batch = [None], []
     for item in _share_items(tree, language, share, make, outcome):
         batch.append(item)

@@ -83,6 +83,7 @@ def rich_slots(container, base, path, comment, numbered=False, exclude=()):
                 found.append(lambda key, e=child: LooseTextSlot(e, 'tail', key, path, comment))
 
     walk(container)
+    del walk  # a recursive closure is a reference cycle: without it, what it holds is freed now
     if len(found) == 1 and not numbered:
         return [found[0](base)]
     return [make(f'{base}[{index}]') for index, make in enumerate(found, 1)]
@@ -156,6 +157,7 @@ def problem_slots(document, root, key):
                     document.add(slot)
 
     visit(root, '')
+    del visit  # a recursive closure is a reference cycle: without it, the document is freed once used
 
 
 def scenario_slots(document, root, key):
@@ -236,6 +238,7 @@ def pathway_slots(document, root, key, language):
                 walk(child, child_field)
 
     walk(pathway, '')
+    del walk  # (a reference cycle, as in ``rich_slots``)
 
 
 def video_transcripts(root) -> dict[str, str]:
