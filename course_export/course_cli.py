@@ -86,8 +86,9 @@ def do_build(args) -> int:
         if index == len(args.lang) - 1:
             tree = None
         if worth_sharing(result.tree, processes):
-            with ArchiveWriter(result.tree, output) as writer:  # compressed while checked
-                findings = check_errors(result)
+            # Compressed in one child, our checks made in another, while olxcleaner checks here.
+            with ArchiveWriter(result.tree, output) as writer:
+                findings = check_errors(result, processes)
                 if not findings:
                     writer.commit()
         else:
@@ -109,8 +110,9 @@ def do_build(args) -> int:
     return status
 
 
-def check_errors(result) -> list:
-    return [finding for finding in check_tree(result.tree, parsed=result.parsed()) if finding.level == ERROR]
+def check_errors(result, processes: int = 1) -> list:
+    return [finding for finding in check_tree(result.tree, parsed=result.parsed(), processes=processes)
+            if finding.level == ERROR]
 
 
 def limits(args) -> Limits:
