@@ -51,14 +51,13 @@ def rich_slots(container, base, path, comment, numbered=False, exclude=()):
 
     # The elements with a block element inside, found in one pass (asking each element costs a pass each).
     with_blocks = set()
-    for node in container.iterdescendants():
-        if node.tag in BLOCK_TAGS:
-            for ancestor in node.iterancestors():
-                if ancestor in with_blocks:
-                    break
-                with_blocks.add(ancestor)
-                if ancestor is container:
-                    break
+    for node in container.iterdescendants(*BLOCK_TAGS):  # (lxml filters the tags)
+        for ancestor in node.iterancestors():
+            if ancestor in with_blocks:
+                break
+            with_blocks.add(ancestor)
+            if ancestor is container:
+                break
 
     # ``text.strip(SPACES)``: whether ``normalise(text)`` would keep anything, without building it.
     def walk(element):
@@ -66,7 +65,7 @@ def rich_slots(container, base, path, comment, numbered=False, exclude=()):
         if tag in SKIPPED_TAGS or tag in exclude:
             return
         if element not in with_blocks:
-            if ''.join(element.itertext()).strip(SPACES):
+            if (element.text or '').strip(SPACES) or ''.join(element.itertext()).strip(SPACES):
                 found.append(lambda key, e=element: MarkupSlot(e, key, path, comment, exclude))
             else:
                 for image in element.iter('img'):
