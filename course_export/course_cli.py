@@ -1,6 +1,7 @@
 """``magix course``: build the course archive per language, and check any course archive."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from . import catalogue
@@ -9,8 +10,8 @@ from .build import STATIC_OVERRIDES, IncompleteTranslation, build
 from .check import ERROR, check_archive, check_tree
 from .cli_options import add_source_arguments, fail, source_tree
 from .olx import CourseError, course_run, write_archive
-from .parallel import (MAX_PROCESSES, MIN_PARALLEL_FILES, PROCESSES_VARIABLE, ArchiveWriter, process_count,
-                       worth_sharing)
+from .parallel import (MAX_PROCESSES, MIN_PARALLEL_FILES, PROCESSES_VARIABLE, ArchiveWriter, ForkedCall, can_fork,
+                       process_count, worth_sharing)
 from .units import SOURCE_LANGUAGE
 
 
@@ -63,13 +64,32 @@ def archive_path(args, tree, language) -> Path:
     return args.output / f'{course.get("org")}-{course.get("course")}-{run}-{language}.tar.gz'
 
 
+READ_AHEAD_BYTES = 1 << 20  # a smaller catalogue is read sooner than a process starts
+
+
+def read_catalogue(path):
+    """``catalogue.read_translations``, its refusal as a ``CourseError`` (raised again by a parent)."""
+    try:
+        return catalogue.read_translations(path)
+    except ValueError as error:
+        raise CourseError(str(error)) from None
+
+
 def do_build(args) -> int:
     processes = process_count(args.processes)
-    tree = source_tree(args)
+    first = args.catalogues / f'{args.lang[0]}.po'
+    ahead = {}  # language -> catalogue: with a second process, a large first one is read while the course is
+    with contextlib.ExitStack() as stack:
+        reading = None
+        if processes > 1 and can_fork() and first.is_file() and first.stat().st_size >= READ_AHEAD_BYTES:
+            reading = stack.enter_context(ForkedCall(read_catalogue, first))
+        tree = source_tree(args)
+        if reading is not None:
+            ahead[args.lang[0]] = reading.result()
     status = 0
     for index, language in enumerate(args.lang):
         path = args.catalogues / f'{language}.po'
-        po = catalogue.read_translations(path) if path.exists() else None
+        po = ahead.pop(language) if language in ahead else read_catalogue(path) if path.exists() else None
         if po is None and language != SOURCE_LANGUAGE:
             print(f'warning: {path} does not exist; every text is missing.')
         try:

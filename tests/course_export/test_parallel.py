@@ -5,6 +5,9 @@ use a second process (``MIN_PARALLEL_FILES``) is lowered so that the parallel pa
 """
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 import magix
@@ -186,8 +189,6 @@ def test_the_parallel_extract_raises_the_first_error_in_reading_order(course, tm
 
 def test_the_translation_shared_by_processes_gives_what_one_process_gives(course, monkeypatch):
     """Tree, counts, fallbacks, transcripts and the errors of a bad translation: the same with 1, 2 or 3 processes."""
-    from pathlib import Path
-
     from course_export.build import build as build_course
     from course_export.olx import read_folder
     folder, source = course
@@ -254,3 +255,33 @@ def test_an_error_in_the_forked_checks_is_raised_as_in_one_process(course, tmp_p
     for processes in (1, 2):
         with pytest.raises(CourseError, match='our checks broke'):
             check.check_tree(tree, parsed=ParsedXml(tree), processes=processes)
+
+
+def test_the_catalogue_read_while_the_course_is_read_gives_the_same_build(course, tmp_path, writers, monkeypatch,
+                                                                          capsys):
+    _, source = course
+    monkeypatch.setattr(course_cli, 'READ_AHEAD_BYTES', 0)  # the test's catalogue is small
+    read_in = []
+    real_read = course_cli.read_catalogue
+
+    def spy(path):
+        read_in.append(os.getpid())
+        return real_read(path)
+
+    monkeypatch.setattr(course_cli, 'read_catalogue', spy)
+    assert build(source, tmp_path / 'one' / 'fr.tar.gz', 1) == 0
+    assert read_in == [os.getpid()]
+    read_in.clear()
+    assert build(source, tmp_path / 'two' / 'fr.tar.gz', 2) == 0
+    assert read_in == []  # read in the forked child (whose list is its own)
+    assert (tmp_path / 'two' / 'fr.tar.gz').read_bytes() == (tmp_path / 'one' / 'fr.tar.gz').read_bytes()
+
+    # An unreadable catalogue: the same refusal as one process gives, and no archive.
+    catalogues = Path(source[3])
+    (catalogues / 'fr.po').write_bytes(b'msgid "unfinished\n\xff')
+    messages = []
+    for processes in (1, 2):
+        assert build(source, tmp_path / f'bad-{processes}' / 'fr.tar.gz', processes) == 2
+        messages.append(capsys.readouterr().err)
+        assert not (tmp_path / f'bad-{processes}' / 'fr.tar.gz').exists()
+    assert 'fr.po' in messages[0] and messages[1] == messages[0]
