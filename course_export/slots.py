@@ -135,6 +135,12 @@ class MarkupSlot(Slot):
     def raw(self):
         return inner_markup(self.element, self.children)
 
+    def edges(self) -> tuple[str, str]:
+        """``_split_space(self.raw())`` of content with children, without serialising it: what is
+        serialised between the element's text and the last child's tail starts with ``<`` or ``&``."""
+        text, tail = self.element.text or '', self.children[-1].tail or ''
+        return text[:len(text) - len(text.lstrip(SPACES))], tail[len(tail.rstrip(SPACES)):]
+
     def plain(self):
         return not self.children
 
@@ -156,7 +162,7 @@ class MarkupSlot(Slot):
         if sorted(references(wrapper)) != links:
             raise CourseError(f'{self.key}: the translation must keep the links and images of the English '
                               f'({", ".join(links) or "none"}).')
-        lead, trail = _split_space(self.raw())
+        lead, trail = self.edges()
         position = list(self.element).index(self.children[0]) if self.children else 0
         for child in self.children:
             self.element.remove(child)

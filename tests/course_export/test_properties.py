@@ -63,3 +63,22 @@ def test_a_document_part_is_its_units_template_entries(first, second, odd):
         assert text == ''.join(catalogue.template_entry(unit) for unit in units)
         assert keys == [unit.key for unit in units]
         assert count == sum(catalogue.words(unit.source) for unit in units)
+
+
+spaces = st.text(alphabet=st.sampled_from(list(' \t\n\u00a0')), max_size=3)
+inline = st.sampled_from(['<em>x</em>', '<a href="/l">a</a>', '<!-- note -->', '<br/>', '&amp;'])
+
+
+@settings(max_examples=200, deadline=None)
+@given(spaces, st.one_of(st.just(''), words), st.lists(st.tuples(inline, spaces, st.one_of(st.just(''), words)),
+                                                         min_size=1, max_size=3), spaces)
+def test_the_space_kept_around_a_translation_is_read_without_serialising(lead, text, children, trail):
+    # ``MarkupSlot.edges`` is what splitting the serialised English gave (``_split_space(raw())``)
+    from lxml import etree
+
+    from course_export.slots import MarkupSlot, _split_space
+    body = ''.join(markup + space + escape_text(more) for markup, space, more in children)
+    element = etree.fromstring(f'<p>{lead}{escape_text(text)}{body}{trail}</p>')
+    slot = MarkupSlot(element, 'k', 'p.xml')
+    if slot.children:
+        assert slot.edges() == _split_space(slot.raw())
