@@ -278,18 +278,22 @@ def olxcleaner_findings(folder: Path | str, allowed_xblocks=()) -> list[Finding]
 
 
 def check_tree(tree: CourseTree, allowed_xblocks=(), parsed: ParsedXml | None = None,
-               processes: int = 1) -> list[Finding]:
+               processes: int = 1, ours=None) -> list[Finding]:
     """Every finding for a course tree (ours first, then olxcleaner's); each XML file is parsed once.
 
     With ``processes`` > 1 on a large course, our checks run in a forked child while olxcleaner
-    runs here (each then parses what it reads); the findings are the same.
+    runs here (each then parses what it reads); the findings are the same. ``ours``: our findings
+    being made elsewhere already, by anything whose ``result()`` returns them (the build's archive
+    writer makes them once the archive is written: one child, whose copied pages are copied once).
     """
     parsed = ParsedXml(tree) if parsed is None else parsed
-    if not parallel.worth_sharing(tree, processes):
+    if ours is None and not parallel.worth_sharing(tree, processes):
         findings = magix_findings(tree, parsed)
         with olxcleaner_reads(tree, parsed) as folder:
             return findings + olxcleaner_findings(folder, allowed_xblocks)
-    with parallel.ForkedCall(magix_findings, tree, parsed) as ours:
+    with contextlib.ExitStack() as stack:
+        if ours is None:
+            ours = stack.enter_context(parallel.ForkedCall(magix_findings, tree, parsed))
         with olxcleaner_reads(tree, parsed) as folder:
             theirs = olxcleaner_findings(folder, allowed_xblocks)
         return ours.result() + theirs

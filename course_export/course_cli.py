@@ -7,7 +7,7 @@ from pathlib import Path
 from . import catalogue
 from .archive import LIMIT_VARIABLES, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, MB, Limits
 from .build import STATIC_OVERRIDES, IncompleteTranslation, build
-from .check import ERROR, check_archive, check_tree
+from .check import ERROR, check_archive, check_tree, magix_findings
 from .cli_options import add_source_arguments, fail, source_tree
 from .olx import CourseError, course_run, write_archive
 from .parallel import (MAX_PROCESSES, MIN_PARALLEL_FILES, PROCESSES_VARIABLE, ArchiveWriter, ForkedCall, can_fork,
@@ -106,9 +106,9 @@ def do_build(args) -> int:
         if index == len(args.lang) - 1:
             tree = None
         if worth_sharing(result.tree, processes):
-            # Compressed in one child, our checks made in another, while olxcleaner checks here.
-            with ArchiveWriter(result.tree, output) as writer:
-                findings = check_errors(result, processes)
+            # A child compresses, then makes our findings, while olxcleaner checks here.
+            with ArchiveWriter(result.tree, output, then=magix_findings) as writer:
+                findings = check_errors(result, ours=writer)
                 if not findings:
                     writer.commit()
         else:
@@ -130,8 +130,8 @@ def do_build(args) -> int:
     return status
 
 
-def check_errors(result, processes: int = 1) -> list:
-    return [finding for finding in check_tree(result.tree, parsed=result.parsed(), processes=processes)
+def check_errors(result, ours=None) -> list:
+    return [finding for finding in check_tree(result.tree, parsed=result.parsed(), ours=ours)
             if finding.level == ERROR]
 
 

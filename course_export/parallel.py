@@ -77,30 +77,40 @@ class ArchiveWriter:
     the child and removes what it wrote.
     """
 
-    def __init__(self, tree: CourseTree, output: Path):
+    def __init__(self, tree: CourseTree, output: Path, then=None):
+        """``then``: a function of the tree the child calls once the archive is written (the build's
+        own checks, while the parent runs olxcleaner's); ``result()`` returns its answer."""
         self.output = Path(output)
         self.partial = self.output.with_name(self.output.name + '.partial')
-        self.done = False
+        self.done, self.waited, self.answer = False, False, None
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.call = ForkedCall(self._write, tree)
+        self.call = ForkedCall(self._write, tree, then)
 
     @property
     def process(self):
         return self.call.process
 
-    def _write(self, tree) -> None:
+    def _write(self, tree, then):
         try:
             write_archive(tree, self.partial)  # through "<output>.partial.partial", renamed when complete
         except Exception as error:  # raised again in the parent, as the one-process build would
             raise CourseError(f'{self.output}: {error}') from error
+        return then(tree) if then is not None else None
+
+    def result(self):
+        """Wait for the child: what ``then`` returned, or the child's error raised here (nothing kept)."""
+        if not self.waited:
+            try:
+                self.answer = self.call.result()
+            except (CourseError, RuntimeError) as error:
+                self.cancel()
+                raise CourseError(str(error)) from error
+            self.waited = True
+        return self.answer
 
     def commit(self) -> Path:
         """Wait for the child; the archive under its real name, or the child's error raised here."""
-        try:
-            self.call.result()
-        except (CourseError, RuntimeError) as error:
-            self.cancel()
-            raise CourseError(str(error)) from error
+        self.result()
         os.replace(self.partial, self.output)
         self.done = True
         return self.output

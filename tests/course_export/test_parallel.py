@@ -43,8 +43,8 @@ def writers(monkeypatch):
     started = []
 
     class Spy(parallel.ArchiveWriter):
-        def __init__(self, *args):
-            super().__init__(*args)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
             started.append(self)
 
     monkeypatch.setattr(course_cli, 'ArchiveWriter', Spy)
@@ -229,8 +229,8 @@ def test_the_parallel_check_finds_what_one_process_finds(course, tmp_path, monke
     started = []
 
     class Spy(parallel.ForkedCall):
-        def __init__(self, *args):
-            super().__init__(*args)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
             started.append(self)
 
     monkeypatch.setattr(parallel, 'ForkedCall', Spy)
