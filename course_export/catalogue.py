@@ -9,6 +9,7 @@ become obsolete (``#~``) so no translation is lost.
 """
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -177,7 +178,7 @@ def read_translations(path: Path) -> Mapping[str, 'Translation']:
     try:
         with open(path, 'rb') as handle:
             data = handle.read()
-        data.decode('utf-8')  # undecodable: polib says why
+        _check_utf8(data)  # undecodable: polib says why
         found = _index_regular_entries(data) if b'\r' not in data else None
         if found is None:
             with open(path, encoding='utf-8') as handle:
@@ -187,6 +188,16 @@ def read_translations(path: Path) -> Mapping[str, 'Translation']:
         raise ValueError(f'{path} is not a readable gettext catalogue: {error}') from None
     except (ValueError, UnicodeDecodeError):
         return translations(load(path))
+
+
+def _check_utf8(data: bytes, chunk: int = 1 << 20) -> None:
+    """Raise ``UnicodeDecodeError`` unless ``data`` is UTF-8, a chunk at a time (the whole text of
+    a large catalogue decoded at once is a string two to four times its size, held for nothing)."""
+    decoder = codecs.getincrementaldecoder('utf-8')()
+    view = memoryview(data)
+    for start in range(0, len(data), chunk):
+        decoder.decode(view[start:start + chunk])
+    decoder.decode(b'', final=True)
 
 
 def _unescape(text: str) -> str:

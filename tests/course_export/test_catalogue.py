@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import polib
+import pytest
 
 from course_export import catalogue
 from course_export.slots import Unit
@@ -168,3 +169,14 @@ def test_the_regular_layout_is_read_in_one_pass_as_the_line_reader_reads_it(tmp_
     assert catalogue.read_translations(path) == catalogue.translations(catalogue.load(path))
     # Any other layout (plural forms here) is left to the line reader.
     assert catalogue._index_regular_entries(TRICKY_PO.encode('utf-8')) is None
+
+
+def test_a_catalogue_that_is_not_utf8_is_refused_wherever_the_bad_byte_is(tmp_path):
+    text = 'msgctxt "k"\nmsgid "Déjà — 10 €"\nmsgstr "Already — €10"\n\n'.encode('utf-8')
+    for chunk in (1, 2, 3, 7):  # a chunk may end inside a character: that is no error
+        catalogue._check_utf8(text * 5, chunk)
+    path = tmp_path / 'fr.po'
+    for bad in (b'\xff' + text * 3, text * 3 + b'\xe2\x82', text + b'msgid "\xc3("\n'):
+        path.write_bytes(bad)
+        with pytest.raises(ValueError):
+            catalogue.read_translations(path)
