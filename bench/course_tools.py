@@ -3,7 +3,7 @@
 Each tool runs as a fresh process (time and peak memory), and the rounds interleave olxcleaner
 and our three commands, so load on the machine hits all alike. Peak memory is that of the whole
 process tree, each page counted once: a command may fork processes of its own (``course build``
-compresses in a child while it checks), and a forked child shares its parent's pages until one of
+checks in two processes), and a forked child shares its parent's pages until one of
 them writes to a page (copy on write), so summing the members' resident memory counts the shared
 pages twice. The tree's memory is its anonymous memory, each page split among the members that
 map it (``Pss_Anon`` of ``/proc/PID/smaps_rollup``, summed: anonymous pages are shared only by

@@ -283,8 +283,8 @@ def check_tree(tree: CourseTree, allowed_xblocks=(), parsed: ParsedXml | None = 
 
     With ``processes`` > 1 on a large course, our checks run in a forked child while olxcleaner
     runs here (each then parses what it reads); the findings are the same. ``ours``: our findings
-    being made elsewhere already, by anything whose ``result()`` returns them (the build's archive
-    writer makes them once the archive is written: one child, whose copied pages are copied once).
+    being made elsewhere already, by anything whose ``result()`` returns them (the build starts
+    that child itself, before the thread that writes the archive).
     """
     parsed = ParsedXml(tree) if parsed is None else parsed
     if ours is None and not parallel.worth_sharing(tree, processes):

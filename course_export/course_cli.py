@@ -29,8 +29,8 @@ def add_arguments(parser) -> None:
                      help='folder with <lang>/<path> files replacing static/<path> (localised assets)')
     sub.add_argument('--processes', type=int, metavar='N',
                      help=f'processes to use: with 2 or more, a large course (from {MIN_PARALLEL_FILES:,} files) '
-                          f'is compressed while it is checked (default ${PROCESSES_VARIABLE}, else the CPUs '
-                          f'available, at most {MAX_PROCESSES}; 1: one process)')
+                          f'is translated by several processes and checked by two (default ${PROCESSES_VARIABLE}, '
+                          f'else the CPUs available, at most {MAX_PROCESSES}; 1: one process)')
     sub = actions.add_parser('check', help='validate a course archive (olxcleaner and MAGIX checks)')
     sub.add_argument('archive', type=Path)
     sub.add_argument('--allow-xblock', action='append', default=[], metavar='TAG',
@@ -106,9 +106,10 @@ def do_build(args) -> int:
         if index == len(args.lang) - 1:
             tree = None
         if worth_sharing(result.tree, processes):
-            # A child compresses, then makes our findings, while olxcleaner checks here.
-            with ArchiveWriter(result.tree, output, then=magix_findings) as writer:
-                findings = check_errors(result, ours=writer)
+            # Our findings made in a forked child, the archive compressed in a thread (started after
+            # the fork), while olxcleaner checks here.
+            with ForkedCall(magix_findings, result.tree) as ours, ArchiveWriter(result.tree, output) as writer:
+                findings = check_errors(result, ours=ours)
                 if not findings:
                     writer.commit()
         else:

@@ -1,14 +1,15 @@
-"""Using more cores where it pays: ``i18n extract`` and ``course build`` share files; the build compresses while it checks.
+"""Using more cores where it pays: ``i18n extract`` and ``course build`` share files; the checks run side by side.
 
 ``magix course check`` runs our checks in a forked child (``ForkedCall``) while olxcleaner runs in
 the parent; the findings are the same, in the same order, as with one process.
 
-``magix course build`` spends about as long compressing the archive (gzip level 9, kept for
-identical bytes) as half its check. With a second process, a forked child writes the archive to
-``<output>.partial`` while the parent runs the check; the archive is renamed to its real name only
-once the check passed and the child succeeded, and removed otherwise, so a failed check still
-leaves no archive. The child is forked, not spawned: it reads the built tree from the parent's
-memory (copy on write) and sends nothing back but an error message, so it adds little memory.
+``magix course build`` reads its first catalogue in a forked child while it reads the course (a
+large catalogue takes longer to read than the course). Once built, the course is checked as
+``course check`` checks it (our checks in a forked child, olxcleaner here), while a thread writes
+the archive to ``<output>.partial`` (``ArchiveWriter``: compressing runs outside the GIL, and a
+thread reads the built course without copying its pages, as a forked child's reads would). The
+archive is renamed to its real name only once the check passed and the writing succeeded, and
+removed otherwise, so a failed check still leaves no archive.
 
 ``magix i18n extract`` shares the course's files among the processes (``extract_template``): each
 walks the outline but parses and makes entries only for its own files (the parent, which also
@@ -30,6 +31,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
 from pathlib import Path
 
 from .olx import CourseError, CourseTree, write_archive
@@ -71,53 +73,42 @@ def can_fork() -> bool:
 
 
 class ArchiveWriter:
-    """Writes ``tree`` to ``output`` in a forked child; ``commit`` waits and renames, ``cancel`` removes.
+    """Writes ``tree`` to ``output`` in a thread while the caller checks the course; ``commit`` waits
+    and renames, ``cancel`` waits and removes.
 
-    Use as a context manager: leaving it without ``commit`` (a failed check, an exception) stops
-    the child and removes what it wrote.
+    A thread, not a process: compressing (most of the work) runs outside the GIL, and a thread
+    reads the built course where it is, where a forked child would copy every page it reads.
+    Use as a context manager: leaving it without ``commit`` (a failed check, an exception)
+    removes what it wrote. Start it after forking any process (a fork copies no thread).
     """
 
-    def __init__(self, tree: CourseTree, output: Path, then=None):
-        """``then``: a function of the tree the child calls once the archive is written (the build's
-        own checks, while the parent runs olxcleaner's); ``result()`` returns its answer."""
+    def __init__(self, tree: CourseTree, output: Path):
         self.output = Path(output)
         self.partial = self.output.with_name(self.output.name + '.partial')
-        self.done, self.waited, self.answer = False, False, None
+        self.done, self.error = False, None
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.call = ForkedCall(self._write, tree, then)
+        self.thread = threading.Thread(target=self._write, args=(tree,), name='magix-archive', daemon=True)
+        self.thread.start()
 
-    @property
-    def process(self):
-        return self.call.process
-
-    def _write(self, tree, then):
+    def _write(self, tree) -> None:
         try:
             write_archive(tree, self.partial)  # through "<output>.partial.partial", renamed when complete
-        except Exception as error:  # raised again in the parent, as the one-process build would
-            raise CourseError(f'{self.output}: {error}') from error
-        return then(tree) if then is not None else None
-
-    def result(self):
-        """Wait for the child: what ``then`` returned, or the child's error raised here (nothing kept)."""
-        if not self.waited:
-            try:
-                self.answer = self.call.result()
-            except (CourseError, RuntimeError) as error:
-                self.cancel()
-                raise CourseError(str(error)) from error
-            self.waited = True
-        return self.answer
+        except Exception as error:  # raised in the caller by ``commit``, as the one-process build would
+            self.error = error
 
     def commit(self) -> Path:
-        """Wait for the child; the archive under its real name, or the child's error raised here."""
-        self.result()
+        """Wait for the writing; the archive under its real name, or its error raised here."""
+        self.thread.join()
+        if self.error is not None:
+            self.cancel()
+            raise CourseError(f'{self.output}: {self.error}') from self.error
         os.replace(self.partial, self.output)
         self.done = True
         return self.output
 
     def cancel(self) -> None:
-        """Stop the child if it still runs and remove its partial archive."""
-        self.call.__exit__(None, None, None)
+        """Wait for the writing to end and remove the partial archive."""
+        self.thread.join()
         self.done = True
         for path in (self.partial, self.partial.with_name(self.partial.name + '.partial')):
             path.unlink(missing_ok=True)

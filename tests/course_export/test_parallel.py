@@ -61,7 +61,7 @@ def test_the_parallel_build_writes_the_same_archive_as_one_process(course, tmp_p
     assert build(source, tmp_path / 'one' / 'fr.tar.gz', 1) == 0
     assert writers == []
     assert build(source, tmp_path / 'two' / 'fr.tar.gz', 2) == 0
-    assert len(writers) == 1 and writers[0].process.exitcode == 0
+    assert len(writers) == 1 and writers[0].error is None and not writers[0].thread.is_alive()
     assert (tmp_path / 'two' / 'fr.tar.gz').read_bytes() == (tmp_path / 'one' / 'fr.tar.gz').read_bytes()
     assert sorted(path.name for path in (tmp_path / 'two').iterdir()) == ['fr.tar.gz']
     out = capsys.readouterr().out
@@ -74,7 +74,7 @@ def test_a_failed_check_in_the_parallel_build_leaves_no_archive(course, tmp_path
     page.write_text(page.read_text() + '<img src="/static/missing.png" alt=""/>')
     output = tmp_path / 'built'
     assert build(source, output / 'fr.tar.gz', 2) == 1
-    assert len(writers) == 1 and not writers[0].process.is_alive()
+    assert len(writers) == 1 and not writers[0].thread.is_alive()
     assert 'static/missing.png is not in the course' in capsys.readouterr().out
     assert list(output.iterdir()) == []  # neither the archive nor a partial one
     assert build(source, output / 'fr.tar.gz', 1) == 1  # as in one process
@@ -92,7 +92,7 @@ def test_an_error_during_the_check_stops_the_writer_and_leaves_nothing(course, t
     output = tmp_path / 'built'
     assert build(source, output / 'fr.tar.gz', 2) == 2
     assert 'the check broke' in capsys.readouterr().err
-    assert len(writers) == 1 and not writers[0].process.is_alive()
+    assert len(writers) == 1 and not writers[0].thread.is_alive()
     assert list(output.iterdir()) == []
 
 
