@@ -166,7 +166,7 @@ def save(catalogue: polib.POFile, path: Path) -> Path:
     return path
 
 
-def read_translations(path: Path) -> Mapping[str, 'Translation']:
+def read_translations(path: Path, data: bytes | None = None, index: tuple | None = None) -> Mapping[str, 'Translation']:
     """What ``translations(load(path))`` returns, read in one pass (many times faster than polib).
 
     The build needs only key, English, translation and fuzziness of the live entries:
@@ -174,7 +174,14 @@ def read_translations(path: Path) -> Mapping[str, 'Translation']:
     are unescaped by polib. A catalogue in the layout our tools write is indexed, one regular
     expression match per entry, and each entry made when asked for (``CatalogueEntries``); another
     layout is read line by line; a file the line reader cannot follow, by polib.
+
+    ``data`` and ``index``: the file's bytes and what ``index_catalogue`` made of them (in another
+    process: the build indexes its catalogue while it reads the course); without an index, the
+    file is read as above.
     """
+    if data is not None and index is not None:
+        keys, places = index
+        return CatalogueEntries(_ending_in_newline(data), dict(zip(keys.split('\0') if places else [], places)))
     try:
         with open(path, 'rb') as handle:
             data = handle.read()
@@ -188,6 +195,29 @@ def read_translations(path: Path) -> Mapping[str, 'Translation']:
         raise ValueError(f'{path} is not a readable gettext catalogue: {error}') from None
     except (ValueError, UnicodeDecodeError):
         return translations(load(path))
+
+
+def index_catalogue(data: bytes) -> tuple[str, list[int]] | None:
+    """The index ``read_translations`` makes of a catalogue's bytes in our layout, in a form quick
+    to send to another process (the keys in one string, NUL between them, and where each entry
+    is); ``None`` if the bytes are not UTF-8 or not in that layout (``read_translations`` then
+    reads the file as it reads any other)."""
+    try:
+        _check_utf8(data)
+    except UnicodeDecodeError:
+        return None
+    found = _index_regular_entries(data) if b'\r' not in data else None
+    if found is None:
+        return None
+    keys = '\0'.join(found)
+    if keys.count('\0') != max(len(found) - 1, 0):
+        return None  # a key with a NUL in it
+    return keys, list(found._places.values())
+
+
+def _ending_in_newline(data: bytes) -> bytes:
+    """What the index reads: the bytes with a final line break (the last string's line ends there)."""
+    return data + b'\n' if data and not data.endswith(b'\n') else data
 
 
 def _check_utf8(data: bytes, chunk: int = 1 << 20) -> None:
@@ -302,8 +332,7 @@ def _index_regular_entries(data: bytes) -> CatalogueEntries | None:
     (``#~``) line; an entry without a ``msgctxt`` (the header) is not a translation; of two entries
     with one key, the last counts.
     """
-    if data and not data.endswith(b'\n'):
-        data += b'\n'
+    data = _ending_in_newline(data)
     places = {}
     position = 0
     for match in _REGULAR_ENTRY.finditer(data):

@@ -67,10 +67,10 @@ def archive_path(args, tree, language) -> Path:
 READ_AHEAD_BYTES = 1 << 20  # a smaller catalogue is read sooner than a process starts
 
 
-def read_catalogue(path):
-    """``catalogue.read_translations``, its refusal as a ``CourseError`` (raised again by a parent)."""
+def read_catalogue(path, data=None, index=None):
+    """``catalogue.read_translations``, its refusal as a ``CourseError``."""
     try:
-        return catalogue.read_translations(path)
+        return catalogue.read_translations(path, data, index)
     except ValueError as error:
         raise CourseError(str(error)) from None
 
@@ -82,10 +82,12 @@ def do_build(args) -> int:
     with contextlib.ExitStack() as stack:
         reading = None
         if processes > 1 and can_fork() and first.is_file() and first.stat().st_size >= READ_AHEAD_BYTES:
-            reading = stack.enter_context(ForkedCall(read_catalogue, first))
+            # Read here, indexed there: the child reads these bytes where they are and sends back the index only.
+            data = first.read_bytes()
+            reading = stack.enter_context(ForkedCall(catalogue.index_catalogue, data))
         tree = source_tree(args)
         if reading is not None:
-            ahead[args.lang[0]] = reading.result()
+            ahead[args.lang[0]] = read_catalogue(first, data, reading.result())
     status = 0
     for index, language in enumerate(args.lang):
         path = args.catalogues / f'{language}.po'

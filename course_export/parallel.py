@@ -133,6 +133,7 @@ class ForkedCall:
     def __init__(self, function, *args):
         context = multiprocessing.get_context('fork')
         self.receiver, sender = context.Pipe(duplex=False)
+        _widen(self.receiver)
         self.process = context.Process(target=self._run, args=(function, args, sender), daemon=True)
         gc.freeze()  # the child's collector then leaves the parent's objects (and their pages) alone
         try:

@@ -167,8 +167,16 @@ def test_the_regular_layout_is_read_in_one_pass_as_the_line_reader_reads_it(tmp_
     path = tmp_path / 'regular.po'
     path.write_text(REGULAR_PO, encoding='utf-8')
     assert catalogue.read_translations(path) == catalogue.translations(catalogue.load(path))
+    # Another process's index of the same bytes reads the same (the build's read-ahead).
+    data = path.read_bytes()
+    index = catalogue.index_catalogue(data)
+    assert dict(catalogue.read_translations(path, data, index)) == dict(found)
     # Any other layout (plural forms here) is left to the line reader.
     assert catalogue._index_regular_entries(TRICKY_PO.encode('utf-8')) is None
+    assert catalogue.index_catalogue(TRICKY_PO.encode('utf-8')) is None
+    assert catalogue.index_catalogue(b'msgctxt "a\xff"\nmsgid "b"\nmsgstr "c"\n') is None
+    assert catalogue.index_catalogue(b'msgctxt "a\x00b"\nmsgid "b"\nmsgstr "c"\n') is None  # a key with NUL
+    assert dict(catalogue.read_translations(path, b'', catalogue.index_catalogue(b''))) == {}
 
 
 def test_a_catalogue_that_is_not_utf8_is_refused_wherever_the_bad_byte_is(tmp_path):

@@ -261,24 +261,34 @@ def test_the_catalogue_read_while_the_course_is_read_gives_the_same_build(course
                                                                           capsys):
     _, source = course
     monkeypatch.setattr(course_cli, 'READ_AHEAD_BYTES', 0)  # the test's catalogue is small
-    read_in = []
+    indexes = []
     real_read = course_cli.read_catalogue
 
-    def spy(path):
-        read_in.append(os.getpid())
-        return real_read(path)
+    def spy(path, data=None, index=None):
+        indexes.append(index)
+        return real_read(path, data, index)
 
     monkeypatch.setattr(course_cli, 'read_catalogue', spy)
     assert build(source, tmp_path / 'one' / 'fr.tar.gz', 1) == 0
-    assert read_in == [os.getpid()]
-    read_in.clear()
+    assert indexes == [None]
+    indexes.clear()
     assert build(source, tmp_path / 'two' / 'fr.tar.gz', 2) == 0
-    assert read_in == []  # read in the forked child (whose list is its own)
+    assert len(indexes) == 1 and len(indexes[0][1]) > 100  # indexed in the forked child
     assert (tmp_path / 'two' / 'fr.tar.gz').read_bytes() == (tmp_path / 'one' / 'fr.tar.gz').read_bytes()
 
-    # An unreadable catalogue: the same refusal as one process gives, and no archive.
+    # Another layout (Windows line ends): the child sends no index, and the file is read as usual.
     catalogues = Path(source[3])
-    (catalogues / 'fr.po').write_bytes(b'msgid "unfinished\n\xff')
+    po = catalogues / 'fr.po'
+    regular = po.read_bytes()
+    po.write_bytes(regular.replace(b'\n', b'\r\n'))
+    indexes.clear()
+    assert build(source, tmp_path / 'crlf' / 'fr.tar.gz', 2) == 0
+    assert indexes == [None]
+    assert (tmp_path / 'crlf' / 'fr.tar.gz').read_bytes() == (tmp_path / 'one' / 'fr.tar.gz').read_bytes()
+
+    # An unreadable catalogue: the same refusal as one process gives, and no archive.
+    po.write_bytes(b'msgid "unfinished\n\xff')
+    capsys.readouterr()
     messages = []
     for processes in (1, 2):
         assert build(source, tmp_path / f'bad-{processes}' / 'fr.tar.gz', processes) == 2
