@@ -1,7 +1,6 @@
 """``magix course``: build the course archive per language, and check any course archive."""
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from . import catalogue
@@ -75,23 +74,31 @@ def read_catalogue(path, data=None, index=None):
         raise CourseError(str(error)) from None
 
 
+def read_source(args, processes: int):
+    """The course, and the first language's catalogue if it is large (else ``None``: read when built).
+
+    With a second process, that catalogue is read here and indexed in a forked child while the
+    course is read; the child reads the bytes where they are and sends back the index only.
+    """
+    first = args.catalogues / f'{args.lang[0]}.po'
+    if not (processes > 1 and can_fork() and first.is_file() and first.stat().st_size >= READ_AHEAD_BYTES):
+        return source_tree(args), None
+    data = first.read_bytes()
+    with ForkedCall(catalogue.index_catalogue, data) as indexing:
+        tree = source_tree(args)
+        return tree, read_catalogue(first, data, indexing.result())
+
+
 def do_build(args) -> int:
     processes = process_count(args.processes)
-    first = args.catalogues / f'{args.lang[0]}.po'
-    ahead = {}  # language -> catalogue: with a second process, a large first one is read while the course is
-    with contextlib.ExitStack() as stack:
-        reading = None
-        if processes > 1 and can_fork() and first.is_file() and first.stat().st_size >= READ_AHEAD_BYTES:
-            # Read here, indexed there: the child reads these bytes where they are and sends back the index only.
-            data = first.read_bytes()
-            reading = stack.enter_context(ForkedCall(catalogue.index_catalogue, data))
-        tree = source_tree(args)
-        if reading is not None:
-            ahead[args.lang[0]] = read_catalogue(first, data, reading.result())
+    tree, ahead = read_source(args, processes)
     status = 0
     for index, language in enumerate(args.lang):
         path = args.catalogues / f'{language}.po'
-        po = ahead.pop(language) if language in ahead else read_catalogue(path) if path.exists() else None
+        if index == 0 and ahead is not None:
+            po, ahead = ahead, None
+        else:
+            po = read_catalogue(path) if path.exists() else None
         if po is None and language != SOURCE_LANGUAGE:
             print(f'warning: {path} does not exist; every text is missing.')
         try:
