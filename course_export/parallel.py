@@ -3,8 +3,8 @@
 ``magix course check`` runs our checks in a forked child (``ForkedCall``) while olxcleaner runs in
 the parent; the findings are the same, in the same order, as with one process.
 
-``magix course build`` reads its first catalogue in a forked child while it reads the course (a
-large catalogue takes longer to read than the course). Once built, the course is checked as
+``magix course build`` indexes a large first catalogue in a forked child while it reads the course
+(indexing it takes longer than reading the course). Once built, the course is checked as
 ``course check`` checks it (our checks in a forked child, olxcleaner here), while a thread writes
 the archive to ``<output>.partial`` (``ArchiveWriter``: compressing runs outside the GIL, and a
 thread reads the built course without copying its pages, as a forked child's reads would). The
@@ -79,7 +79,8 @@ class ArchiveWriter:
     A thread, not a process: compressing (most of the work) runs outside the GIL, and a thread
     reads the built course where it is, where a forked child would copy every page it reads.
     Use as a context manager: leaving it without ``commit`` (a failed check, an exception)
-    removes what it wrote. Start it after forking any process (a fork copies no thread).
+    removes what it wrote. Fork any process before starting it: a child forked while the thread
+    runs could inherit a lock the thread holds, with no thread left to release it.
     """
 
     def __init__(self, tree: CourseTree, output: Path):

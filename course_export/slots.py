@@ -137,7 +137,8 @@ class MarkupSlot(Slot):
 
     def edges(self) -> tuple[str, str]:
         """``_split_space(self.raw())`` of content with children, without serialising it: what is
-        serialised between the element's text and the last child's tail starts with ``<`` or ``&``."""
+        serialised between the element's text and the last child's tail starts with ``<`` or ``&``
+        and ends with ``>`` or ``;``, so the outer spaces are the text's and the tail's."""
         text, tail = self.element.text or '', self.children[-1].tail or ''
         return text[:len(text) - len(text.lstrip(SPACES))], tail[len(tail.rstrip(SPACES)):]
 
