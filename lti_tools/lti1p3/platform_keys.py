@@ -36,7 +36,7 @@ class PlatformKeys:
     @property
     def http(self) -> requests.Session:
         if self._http is None:
-            self._http = safe_http.session(self.policy)
+            self._http = safe_http.PlatformSession(self.policy)
         return self._http
 
     @staticmethod

@@ -9,7 +9,7 @@ header, so a DNS answer that changes between check and use (DNS rebinding) reach
 else. No redirects, a timeout, and a size limit on the answer.
 
 The URLs a registered platform gives us later (its key set and token URLs, and the line item,
-score and roster URLs its launches name) go through ``session``: the same rule for addresses,
+score and roster URLs its launches name) go through ``PlatformSession``: the same rule for addresses,
 enforced on every request by requests-hardened (the connection pinned to the checked address),
 https only, no redirects, timeouts.
 """
@@ -153,10 +153,6 @@ class PlatformSession(HTTPSession):
 
 class NotHttps(requests.exceptions.InvalidURL):
     pass
-
-
-def session(policy: Policy) -> requests.Session:
-    return PlatformSession(policy)
 
 
 def unavailable(what: str, error: Exception) -> PlatformUnavailable:

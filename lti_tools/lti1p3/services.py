@@ -34,7 +34,7 @@ class ServiceClient:
     def __init__(self, registration: Registration, key: ToolKey, cache, session: requests.Session | None = None,
                  policy: safe_http.Policy = safe_http.Policy()):
         self.registration, self.key, self.cache = registration, key, cache
-        self.http = session or safe_http.session(policy)
+        self.http = session or safe_http.PlatformSession(policy)
 
     # --- tokens -----------------------------------------------------------------------------------
 

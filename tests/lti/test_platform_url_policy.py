@@ -72,12 +72,12 @@ def test_the_session_refuses_before_connecting(url):
     public name would fail differently)."""
     with pytest.raises((safe_http.NotHttps, requests.exceptions.InvalidSchema,
                         safe_http.InvalidIPAddress)):
-        safe_http.session(STRICT).get(url)
+        safe_http.PlatformSession(STRICT).get(url)
 
 
 def test_an_error_for_a_refused_url_does_not_say_where_it_led():
     try:
-        safe_http.session(STRICT).get('https://10.1.2.3/jwks')
+        safe_http.PlatformSession(STRICT).get('https://10.1.2.3/jwks')
     except requests.RequestException as error:
         found = safe_http.unavailable('cannot fetch the platform key set https://10.1.2.3/jwks', error)
     assert found.public_detail is False and 'not a public https address' in found.detail
