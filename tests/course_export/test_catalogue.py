@@ -65,61 +65,6 @@ def test_status_counts_units_and_words_against_the_current_template():
     assert catalogue.status(pot_of(), po, 'fr').percent == 100.0
 
 
-TRICKY_PO = '''msgid ""
-msgstr ""
-"Content-Type: text/plain; charset=UTF-8\\n"
-
-#, fuzzy
-#~ msgctxt "old"
-#~ msgid "Old"
-#~ msgstr "Vieux"
-
-#. note
-msgctxt "a"
-msgid ""
-"Two\\n"
-"lines \\"q\\" \\t"
-msgstr "Deux"
-
-#, fuzzy, python-format
-#| msgid "Prev"
-msgctxt "b"
-msgid "B"
-msgstr "Bé"
-
-msgctxt "p"
-msgid "one"
-msgid_plural "many"
-msgstr[0] "un"
-msgstr[1] "plusieurs"
-
-msgctxt "c"
-msgid "C"
-msgstr ""
-'''
-
-
-def test_the_build_reads_catalogues_as_polib_does(tmp_path):
-    """``read_translations`` (the build's fast reader) against polib, on every shipped catalogue and odd cases."""
-    tricky = tmp_path / 'tricky.po'
-    tricky.write_text(TRICKY_PO, encoding='utf-8')
-    paths = [tricky, *catalogue.language_catalogues().values()]
-    for path in paths:
-        assert catalogue.read_translations(path) == catalogue.translations(catalogue.load(path)), path
-    assert catalogue.read_translations(tricky)['a'].source == 'Two\nlines "q" \t'
-    assert catalogue.read_translations(tricky)['b'].fuzzy and 'old' not in catalogue.read_translations(tricky)
-
-
-def test_the_streamed_template_is_what_polib_writes(tmp_path):
-    from course_export.olx import assemble
-    from course_export.units import extract, iter_units
-    units = extract(assemble())
-    catalogue.save(catalogue.template(units), tmp_path / 'polib.pot')
-    path, count, words = catalogue.write_template(iter_units(assemble()), tmp_path / 'streamed.pot')
-    assert path.read_bytes() == (tmp_path / 'polib.pot').read_bytes()
-    assert count == len(units) and words == sum(catalogue.words(unit.source) for unit in units)
-
-
 REGULAR_PO = '''#
 msgid ""
 msgstr ""
@@ -155,6 +100,37 @@ msgstr "pas de clé"
 msgctxt "d"
 msgid "D"
 msgstr "Dé"'''
+
+# Another layout: the same with a plural entry (left to the line reader, then to polib).
+TRICKY_PO = REGULAR_PO + '''
+
+msgctxt "p"
+msgid "one"
+msgid_plural "many"
+msgstr[0] "un"
+msgstr[1] "plusieurs"
+'''
+
+
+def test_the_build_reads_catalogues_as_polib_does(tmp_path):
+    """``read_translations`` (the build's fast reader) against polib, on every shipped catalogue and odd cases."""
+    tricky = tmp_path / 'tricky.po'
+    tricky.write_text(TRICKY_PO, encoding='utf-8')
+    paths = [tricky, *catalogue.language_catalogues().values()]
+    for path in paths:
+        assert catalogue.read_translations(path) == catalogue.translations(catalogue.load(path)), path
+    assert catalogue.read_translations(tricky)['a'].source == 'Two\nlines "q" \t'
+    assert catalogue.read_translations(tricky)['b'].fuzzy and 'old' not in catalogue.read_translations(tricky)
+
+
+def test_the_streamed_template_is_what_polib_writes(tmp_path):
+    from course_export.olx import assemble
+    from course_export.units import extract, iter_units
+    units = extract(assemble())
+    catalogue.save(catalogue.template(units), tmp_path / 'polib.pot')
+    path, count, words = catalogue.write_template(iter_units(assemble()), tmp_path / 'streamed.pot')
+    assert path.read_bytes() == (tmp_path / 'polib.pot').read_bytes()
+    assert count == len(units) and words == sum(catalogue.words(unit.source) for unit in units)
 
 
 def test_the_regular_layout_is_read_in_one_pass_as_the_line_reader_reads_it(tmp_path):
