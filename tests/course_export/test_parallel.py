@@ -36,19 +36,24 @@ def course(tmp_path, capsys):
     return folder, source
 
 
+def recorded(monkeypatch, owner, name: str) -> list:
+    """The instances of ``owner.name`` made from now on (the class replaced by a subclass that keeps them)."""
+    made = []
+
+    class Recording(getattr(owner, name)):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(owner, name, Recording)
+    return made
+
+
 @pytest.fixture
 def writers(monkeypatch):
     """The archive writers the build started (the parallel path is taken from the first file)."""
     monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
-    started = []
-
-    class Spy(parallel.ArchiveWriter):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            started.append(self)
-
-    monkeypatch.setattr(course_cli, 'ArchiveWriter', Spy)
-    return started
+    return recorded(monkeypatch, course_cli, 'ArchiveWriter')
 
 
 def build(source, output, processes):
@@ -226,14 +231,7 @@ def test_the_parallel_check_finds_what_one_process_finds(course, tmp_path, monke
     sequential.write_text(sequential.read_text().replace('display_name=', 'data-name='))  # olxcleaner's
     archive = write_archive(read_folder(folder), tmp_path / 'course.tar.gz')
     monkeypatch.setattr(parallel, 'MIN_PARALLEL_FILES', 0)
-    started = []
-
-    class Spy(parallel.ForkedCall):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            started.append(self)
-
-    monkeypatch.setattr(parallel, 'ForkedCall', Spy)
+    started = recorded(monkeypatch, parallel, 'ForkedCall')
     one, two = (check.check_archive(archive, processes=count) for count in (1, 2))
     assert len(started) == 1 and not started[0].process.is_alive()
     assert one == two
