@@ -247,6 +247,11 @@ def course_run(tree: CourseTree) -> tuple[str, etree._Element]:
 
 # ---------------------------------------------------------------- archives we write
 
+# zlib's own default: a third of the time of level 9 (tarfile's "w:gz") on a course, for about 5% more
+# bytes (10,111 blocks: 0.19 s against 0.58 s, 1.14 MB against 1.08 MB); Studio imports either.
+ARCHIVE_COMPRESSION = 6
+
+
 def write_archive(tree: CourseTree, output: Path) -> Path:
     """A reproducible ``.tar.gz`` with the top folder ``course/`` (what Studio imports)."""
     output = Path(output)
@@ -258,7 +263,8 @@ def write_archive(tree: CourseTree, output: Path) -> Path:
     partial = output.with_name(output.name + '.partial')  # no half-written archive under the real name
     try:
         with open(partial, 'wb') as handle, \
-                gzip.GzipFile(filename='', mode='wb', fileobj=handle, mtime=0) as compressed:
+                gzip.GzipFile(filename='', mode='wb', fileobj=handle, mtime=0,
+                              compresslevel=ARCHIVE_COMPRESSION) as compressed:
             header, batch, batched, written = _FileHeaders(), [], 0, 0
             for name in [ARCHIVE_TOP] + [f'{ARCHIVE_TOP}/{folder}' for folder in folders]:
                 info = tarfile.TarInfo(name)

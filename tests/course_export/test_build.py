@@ -9,7 +9,7 @@ from course_export import catalogue, olx
 from course_export.archive import read_archive
 from course_export.build import IncompleteTranslation, build
 from course_export.check import ERROR, check_archive, check_tree
-from course_export.olx import CourseError, parse_xml, write_archive, xml_bytes
+from course_export.olx import ARCHIVE_COMPRESSION, CourseError, parse_xml, write_archive, xml_bytes
 from course_export.units import extract
 
 from .conftest import pseudo_french
@@ -141,7 +141,7 @@ def test_a_streamed_archive_has_the_bytes_of_the_whole_tar_compressed_at_once(co
     import io
     output = write_archive(course_tree, tmp_path / 'built' / 'course.tar.gz')
     whole = io.BytesIO()
-    with gzip.GzipFile(filename='', mode='wb', fileobj=whole, mtime=0) as compressed:
+    with gzip.GzipFile(filename='', mode='wb', fileobj=whole, mtime=0, compresslevel=ARCHIVE_COMPRESSION) as compressed:
         compressed.write(gzip.decompress(output.read_bytes()))
     assert output.read_bytes() == whole.getvalue()
     assert read_archive(output) == course_tree
@@ -263,7 +263,7 @@ def test_archives_have_the_bytes_tarfile_writes(course_tree, tmp_path):
                  'static/more.bin': bytes(range(256)) * 2 + b'!'})
     output = write_archive(tree, tmp_path / 'course.tar.gz')
     expected = io.BytesIO()
-    with gzip.GzipFile(filename='', mode='wb', fileobj=expected, mtime=0) as compressed, \
+    with gzip.GzipFile(filename='', mode='wb', fileobj=expected, mtime=0, compresslevel=ARCHIVE_COMPRESSION) as compressed, \
             tarfile.open(fileobj=compressed, mode='w', format=tarfile.PAX_FORMAT) as archive:
         folders = sorted({'/'.join(path.split('/')[:depth]) for path in tree for depth in range(1, path.count('/') + 1)})
         for name in ['course'] + [f'course/{folder}' for folder in folders]:
