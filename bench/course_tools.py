@@ -1,7 +1,9 @@
 """The course tools on the generated 10,111-block course, against olxcleaner ``validate(steps=7)``.
 
-Each tool runs as a fresh process (time and peak memory), and the rounds interleave olxcleaner
-and our three commands, so load on the machine hits all alike. Peak memory is that of the whole
+Each tool runs as a fresh process, and the rounds interleave olxcleaner and our three commands, so
+load on the machine hits all alike; after a warm-up round, each round runs every command twice: once
+for its time, with nothing watching it, once for its peak memory (the sampler's thread takes CPU
+time from a command that uses both CPUs, not from one that uses a single CPU). Peak memory is that of the whole
 process tree, each page counted once: a command may fork processes of its own (``course build``
 checks in two processes), and a forked child shares its parent's pages until one of
 them writes to a page (copy on write), so summing the members' resident memory counts the shared
@@ -124,17 +126,24 @@ def watch_tree(root: int, peak: list[float], stop: threading.Event, interval: fl
         resume = started + 10 * (time.perf_counter() - started)
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """Seconds and peak MB (of the command's whole process tree) of one command in a child process."""
+def run(command: list[str], watch: bool = True) -> tuple[float, float]:
+    """Seconds and peak MB (of the command's whole process tree) of one command in a child process.
+
+    ``watch=False``: seconds only, with nothing sampling the tree. The sampler's thread takes CPU
+    time while the command runs: a command using both CPUs (ours, with two processes) loses it,
+    one using a single CPU (olxcleaner) does not, so times are taken in runs of their own.
+    """
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak, stop = [0.0], threading.Event()
     watcher = threading.Thread(target=watch_tree, args=(process.pid, peak, stop), daemon=True)
-    watcher.start()
+    if watch:
+        watcher.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     stop.set()
-    watcher.join()
+    if watch:
+        watcher.join()
     if os.waitstatus_to_exitcode(status) not in (0,):
         raise RuntimeError(f'{" ".join(command)} failed: {process.stderr.read().decode()[-2000:]}')
     process.stderr.close()
@@ -186,12 +195,16 @@ def measure(rounds: int, shape: large_course.Shape = large_course.Shape()) -> li
             'build': [python, '-m', 'magix', 'course', 'build', '--lang', 'fr', *source,
                       '--catalogues', str(paths['catalogues']), '--output', str(paths['output'] / 'fr.tar.gz')],
         }
-        samples = {name: [] for name in commands}
+        for command in commands.values():  # a warm-up round, not counted
+            run(command, watch=False)
+        timed, measured = {name: [] for name in commands}, {name: [] for name in commands}
         for _ in range(rounds):
             for name, command in commands.items():
-                samples[name].append(run(command))
-    seconds = {name: statistics.median(s for s, _ in values) for name, values in samples.items()}
-    memory = {name: statistics.median(m for _, m in values) for name, values in samples.items()}
+                timed[name].append(run(command, watch=False)[0])
+            for name, command in commands.items():
+                measured[name].append(run(command)[1])
+    seconds = {name: statistics.median(values) for name, values in timed.items()}
+    memory = {name: statistics.median(values) for name, values in measured.items()}
     peer = f'olxcleaner validate(steps=7), {shape.blocks:,} blocks'
     return [
         Row(f'magix course check, {shape.blocks:,} blocks', seconds['check'], seconds['olxcleaner'], 's', peer,
