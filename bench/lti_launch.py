@@ -22,6 +22,7 @@ a fresh SQLite database in a temporary folder; nothing leaves 127.0.0.1).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -104,14 +105,17 @@ def measure(repeat: int = 50, warmup: int = 5) -> list:
         samples = {'ours': [], 'ours_page': [], 'peer': [], 'floor': []}
         queries = {}
 
-        def one(tool, login_url, launch_url, sub, label=None, page=True):
+        def one(tool, login_url, launch_url, sub, label=None, page=True, count=False):
             params = {'iss': platform.issuer, 'login_hint': 'hint-1', 'target_link_uri': EXERCISE_URL,
                       'client_id': CLIENT_ID, 'lti_deployment_id': DEPLOYMENT_ID}
             # A browser drops the cookie our launch deletes and keeps one per login only for the launch;
             # the test client keeps every cookie it was ever sent (one more on each side every round),
             # which made each request parse a longer Cookie header: each login comes from a fresh browser.
             tool.client.cookies.clear()
-            with CaptureQueriesContext(connection) as login_queries:
+            # Statements are counted in rounds of their own: counting turns on Django's debug cursor,
+            # which formats and records every statement, a cost production does not pay.
+            capture = (lambda: CaptureQueriesContext(connection)) if count else contextlib.nullcontext
+            with capture() as login_queries:
                 started = time.perf_counter()
                 response = form_post(tool.client, login_url, params)
                 login_seconds = time.perf_counter() - started
@@ -121,21 +125,24 @@ def measure(repeat: int = 50, warmup: int = 5) -> list:
             if not page:
                 views.render_exercise = lambda request, session, exercise: views.HttpResponse('launched')
             try:
-                with CaptureQueriesContext(connection) as launch_queries:
+                with capture() as launch_queries:
                     started = time.perf_counter()
                     response = form_post(tool.client, launch_url, {'state': auth['state'], 'id_token': token})
                     launch_seconds = time.perf_counter() - started
             finally:
                 views.render_exercise = render_exercise
             assert response.status_code == 200, response.content[:2000]
-            if label:
+            if count:
                 queries[label] = (len(login_queries), len(launch_queries))
             return login_seconds + launch_seconds, response
 
         operations = {
-            'ours': lambda n: one(ours, '/lti/login/', '/lti/launch/', f'learner-{n % 20}', 'ours', page=False),
-            'ours_page': lambda n: one(ours, '/lti/login/', '/lti/launch/', f'learner-{n % 20}', 'ours_page'),
-            'peer': lambda n: one(peer, '/peer/login/', '/peer/launch/', f'learner-{n % 20}', 'peer'),
+            'ours': lambda n, count=False: one(ours, '/lti/login/', '/lti/launch/', f'learner-{n % 20}', 'ours',
+                                               page=False, count=count),
+            'ours_page': lambda n, count=False: one(ours, '/lti/login/', '/lti/launch/', f'learner-{n % 20}',
+                                                    'ours_page', count=count),
+            'peer': lambda n, count=False: one(peer, '/peer/login/', '/peer/launch/', f'learner-{n % 20}', 'peer',
+                                               count=count),
             'floor': lambda n: one(floor, '/floor/login/', '/floor/launch/', f'learner-{n % 20}'),
         }
         for round_number in range(warmup + repeat):
@@ -143,6 +150,8 @@ def measure(repeat: int = 50, warmup: int = 5) -> list:
                 seconds, _response = operation(next(counter))
                 if round_number >= warmup:
                     samples[name].append(seconds)
+        for name in ('ours', 'ours_page', 'peer'):
+            operations[name](next(counter), count=True)
         median = {name: statistics.median(values) * 1000 for name, values in samples.items()}
         peer_name = 'PyLTI1p3 2.0 Django tool, login + launch'
         return [
