@@ -197,22 +197,50 @@ def read_translations(path: Path, data: bytes | None = None, index: tuple | None
         return translations(load(path))
 
 
-def index_catalogue(data: bytes) -> tuple[str, list[int]] | None:
+def index_catalogue(data: bytes, start: int = 0, end: int | None = None) -> tuple[str, list[int]] | None:
     """The index ``read_translations`` makes of a catalogue's bytes in our layout, in a form quick
     to send to another process (the keys in one string, NUL between them, and where each entry
     is); ``None`` if the bytes are not UTF-8 or not in that layout (``read_translations`` then
-    reads the file as it reads any other)."""
+    reads the file as it reads any other).
+
+    ``start`` and ``end``: the part of the catalogue to index, from one ``entry_boundary`` to the
+    next (two processes each index a part; ``joined_indexes`` puts the parts together).
+    """
+    data = _ending_in_newline(data) if end is None else data
+    end = len(data) if end is None else end
     try:
-        _check_utf8(data)
+        _check_utf8(memoryview(data)[start:end])
     except UnicodeDecodeError:
         return None
-    found = _index_regular_entries(data) if b'\r' not in data else None
+    found = _index_regular_entries(data, start, end) if data.find(b'\r', start, end) < 0 else None
     if found is None:
         return None
     keys = '\0'.join(found)
     if keys.count('\0') != max(len(found) - 1, 0):
         return None  # a key with a NUL in it
     return keys, list(found._places.values())
+
+
+def entry_boundary(data: bytes, at: int) -> int:
+    """Where the first entry ending at or after byte ``at`` ends (after its ``msgstr`` and the string's
+    continuation lines); ``len(data)`` if none does. Comment lines belong to the entry after them,
+    so a catalogue cut there reads as the whole does, part by part."""
+    found = data.find(b'\nmsgstr "', max(at - 1, 0))
+    if found < 0:
+        return len(data)
+    position = data.find(b'\n', found + 1)
+    while position >= 0 and data.startswith(b'"', position + 1):
+        position = data.find(b'\n', position + 1)
+    return len(data) if position < 0 else position + 1
+
+
+def joined_indexes(*parts: tuple[str, list[int]] | None) -> tuple[str, list[int]] | None:
+    """One index of the parts ``index_catalogue`` made, in the catalogue's order (of two entries with
+    one key, the last counts); ``None`` if any part had none (the whole is then read as any other)."""
+    if any(part is None for part in parts):
+        return None
+    keys = '\0'.join(part[0] for part in parts if part[1])
+    return keys, [place for part in parts for place in part[1]]
 
 
 def _ending_in_newline(data: bytes) -> bytes:
@@ -323,19 +351,21 @@ def _place(match, fuzzy: bool) -> int:
     return ((source[0] << 24 | source_length) << 24 | target_length) << 2 | 2 | fuzzy
 
 
-def _index_regular_entries(data: bytes) -> CatalogueEntries | None:
+def _index_regular_entries(data: bytes, start: int = 0, end: int | None = None) -> CatalogueEntries | None:
     """The live entries of a catalogue in the regular layout (``_REGULAR_ENTRY``), as
     ``_read_live_entries`` reads them; ``None`` if any part of it is laid out otherwise (plural
     forms, odd spacing...): the line reader then reads it.
 
     Same rules: the fuzzy flag is the last ``#,`` line before the entry and after any obsolete
     (``#~``) line; an entry without a ``msgctxt`` (the header) is not a translation; of two entries
-    with one key, the last counts.
+    with one key, the last counts. ``start``, ``end``: a part of ``data`` only (``index_catalogue``).
     """
-    data = _ending_in_newline(data)
+    if end is None:
+        data = _ending_in_newline(data)
+        end = len(data)
     places = {}
-    position = 0
-    for match in _REGULAR_ENTRY.finditer(data):
+    position = start
+    for match in _REGULAR_ENTRY.finditer(data, start, end):
         if match.start() != position:
             return None  # something between two entries that is not a comment or a blank line
         position = match.end()
@@ -344,7 +374,7 @@ def _index_regular_entries(data: bytes) -> CatalogueEntries | None:
             key = _quoted(key, key_more) if key_more or b'\\' in key else key.decode('utf-8')
             if key:
                 places[key] = _place(match, b'#,' in comments and _fuzzy(comments))
-    if _REGULAR_END.match(data, position).end() != len(data):
+    if _REGULAR_END.match(data, position, end).end() != end:
         return None
     return CatalogueEntries(data, places)
 

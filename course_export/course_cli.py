@@ -64,6 +64,7 @@ def archive_path(args, tree, language) -> Path:
 
 
 READ_AHEAD_BYTES = 1 << 20  # a smaller catalogue is read sooner than a process starts
+CHILD_INDEXES = 0.6  # of a large catalogue's bytes, what the child indexes while the course is read here
 
 
 def read_catalogue(path, data=None, index=None):
@@ -77,16 +78,19 @@ def read_catalogue(path, data=None, index=None):
 def read_source(args, processes: int):
     """The course, and the first language's catalogue if it is large (else ``None``: read when built).
 
-    With a second process, that catalogue is read here and indexed in a forked child while the
-    course is read; the child reads the bytes where they are and sends back the index only.
+    With a second process, that catalogue is read here and indexed in two parts: the first in a
+    forked child while the course is read, the rest here after it (the parts take about as long);
+    the child reads the bytes where they are and sends back its part of the index only.
     """
     first = args.catalogues / f'{args.lang[0]}.po'
     if not (processes > 1 and can_fork() and first.is_file() and first.stat().st_size >= READ_AHEAD_BYTES):
         return source_tree(args), None
     data = first.read_bytes()
-    with ForkedCall(catalogue.index_catalogue, data) as indexing:
+    split = catalogue.entry_boundary(data, int(len(data) * CHILD_INDEXES))
+    with ForkedCall(catalogue.index_catalogue, data, 0, split) as indexing:
         tree = source_tree(args)
-        return tree, read_catalogue(first, data, indexing.result())
+        rest = catalogue.index_catalogue(data, split)
+        return tree, read_catalogue(first, data, catalogue.joined_indexes(indexing.result(), rest))
 
 
 def do_build(args) -> int:

@@ -155,6 +155,29 @@ def test_the_regular_layout_is_read_in_one_pass_as_the_line_reader_reads_it(tmp_
     assert dict(catalogue.read_translations(path, b'', catalogue.index_catalogue(b''))) == {}
 
 
+def test_a_catalogue_indexed_in_two_parts_reads_as_the_whole_wherever_it_is_cut(tmp_path):
+    """The build indexes a large catalogue in two processes, cut at an ``entry_boundary``: any cut
+    reads the same entries, fuzzy flags and last-of-two-keys as the whole, or leaves it to the line reader."""
+    text = REGULAR_PO + '\n#, fuzzy\n\n#. a later "a" counts\nmsgctxt "a"\nmsgid "A2"\nmsgstr ""\n"Deux"\n"fois"\n'
+    path = tmp_path / 'fr.po'
+    path.write_text(text, encoding='utf-8')
+    data = path.read_bytes()
+    whole = dict(catalogue.read_translations(path))
+    assert whole['a'] == catalogue.Translation('A2', 'Deuxfois', True)
+    cuts = set()
+    for at in range(len(data) + 2):
+        cut = catalogue.entry_boundary(data, at)
+        assert cut == len(data) or (cut >= at and data[:cut].endswith(b'"\n') and not data[cut:].startswith(b'"'))
+        cuts.add(cut)
+        joined = catalogue.joined_indexes(catalogue.index_catalogue(data, 0, cut), catalogue.index_catalogue(data, cut))
+        assert dict(catalogue.read_translations(path, data, joined)) == whole, cut
+    assert len(cuts) == 7  # after the header and each of the six live entries
+    plural = TRICKY_PO.encode('utf-8')
+    for cut in {catalogue.entry_boundary(plural, at) for at in range(len(plural))}:
+        assert catalogue.joined_indexes(catalogue.index_catalogue(plural, 0, cut),
+                                        catalogue.index_catalogue(plural, cut)) is None
+
+
 def test_a_catalogue_that_is_not_utf8_is_refused_wherever_the_bad_byte_is(tmp_path):
     text = 'msgctxt "k"\nmsgid "Déjà — 10 €"\nmsgstr "Already — €10"\n\n'.encode('utf-8')
     for chunk in (1, 2, 3, 7):  # a chunk may end inside a character: that is no error
