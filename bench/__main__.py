@@ -4,7 +4,8 @@ Sections (each measured with operations interleaved, after warm-up, medians; see
 course tools on a generated 10,111-block course vs olxcleaner (``course_tools``), id_token
 validation vs PyJWT (``id_token``), credential progress vs one query (``credentials``), the
 scenario block vs branching-xblock (below), and LTI login + launch vs a PyLTI1p3 Django tool
-(``lti``, ``lti_launch``). ``--quick`` runs everything small, for development.
+(``lti``, ``lti_launch``), and a bounded load run of the LTI service under gunicorn with 1 and 2
+workers (``load``, ``lti_load``). ``--quick`` runs everything small, for development.
 
 The scenario block side by side with its peer, open-craft's branching-xblock (``scenario``):
 the page and one decision at 10 and 40 steps, then ours at 1,000 and 10,000 steps against ours
@@ -13,7 +14,7 @@ browser never receives options not chosen or steps not reached; the peer (branch
 0.3.3, the Open edX branching block on PyPI) sends the whole scenario on every page and answer.
 Both blocks get the same synthetic scenario below (N steps, 3 options each, the same texts).
 
-Run: ``make bench`` (or ``.venv-bench/bin/python -m bench [--quick] [--only course id_token credentials scenario lti]``).
+Run: ``make bench`` (or ``.venv-bench/bin/python -m bench [--quick] [--only course id_token credentials scenario lti load]``).
 """
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def peer_nodes(count: int) -> dict:
     return {'nodes': nodes, 'start_node_id': 's0'}
 
 
-SECTIONS = ('course', 'id_token', 'credentials', 'scenario', 'lti')
+SECTIONS = ('course', 'id_token', 'credentials', 'scenario', 'lti', 'load')
 
 
 def main(argv=None) -> int:
@@ -133,6 +134,13 @@ def main(argv=None) -> int:
         else:
             from . import lti_launch
             rows += lti_launch.measure(10 if args.quick else 60)
+    if 'load' in args.only:
+        from . import lti_load
+        from tests.servers import pg_bindir
+        if pg_bindir() is None:
+            print('The LTI load run needs PostgreSQL (apt-get install postgresql): skipped.')
+        else:
+            rows += lti_load.measure(30 if args.quick else 150)
     print_table(rows, f'python -m bench {" ".join(argv if argv is not None else sys.argv[1:])}'.strip()
                 + f' | {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC | {platform.node()} | '
                 f'{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs | Python {platform.python_version()}')

@@ -126,6 +126,19 @@ def run(launches: int, clients: int, workers_list=(1, 2)) -> list[dict]:
     return results
 
 
+def measure(launches: int = 150, clients: int = 4) -> list:
+    """``make bench``'s rows: launches per second and p99 with 2 workers against 1, in one run (the
+    ratio says how the service scales out on this machine's 2 CPUs, which the clients share)."""
+    from .timing import Row
+    one, two = run(launches, clients)
+    cache = 'Redis' if one['cache'] else 'no shared cache'
+    base = f'1 worker (gunicorn, PostgreSQL, {cache}, {clients} browsers)'
+    return [
+        Row('LTI service launches/s, 2 workers (higher: better)', two['per_second'], one['per_second'], '/s', base),
+        Row('  p99 of a login + launch, 2 workers', two['p99_ms'], one['p99_ms'], 'ms', base),
+    ]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--launches', type=int, default=200, help='timed login + launch pairs per run')
