@@ -3,8 +3,8 @@
 ``magix course check`` runs our checks in a forked child (``ForkedCall``) while olxcleaner runs in
 the parent; the findings are the same, in the same order, as with one process.
 
-``magix course build`` indexes a large first catalogue in a forked child while it reads the course
-(indexing it takes longer than reading the course). Once built, the course is checked as
+``magix course build`` indexes a large first catalogue in two parts: most of it in a forked child
+while it reads the course, the rest after (indexing it takes longer than reading the course). Once built, the course is checked as
 ``course check`` checks it (our checks in a forked child, olxcleaner here), while a thread writes
 the archive to ``<output>.partial`` (``ArchiveWriter``: compressing runs outside the GIL, and a
 thread reads the built course without copying its pages, as a forked child's reads would). The
