@@ -271,7 +271,7 @@ def test_the_catalogue_read_while_the_course_is_read_gives_the_same_build(course
     assert indexes == [None]
     indexes.clear()
     assert build(source, tmp_path / 'two' / 'fr.tar.gz', 2) == 0
-    assert len(indexes) == 1 and len(indexes[0][1]) > 100  # indexed in the forked child
+    assert len(indexes) == 1 and len(indexes[0][1]) > 100  # indexed in two parts, the first in the forked child
     assert (tmp_path / 'two' / 'fr.tar.gz').read_bytes() == (tmp_path / 'one' / 'fr.tar.gz').read_bytes()
 
     # Another layout (Windows line ends): the child sends no index, and the file is read as usual.
