@@ -91,7 +91,7 @@ def main(argv=None) -> int:
     parser.add_argument('--growth-steps', type=int, nargs='+', default=[1000, 10000],
                         help='scenario sizes measured against ours at 10 steps')
     parser.add_argument('--repeat', type=int, default=25, help='interleaved rounds of scenario pages and decisions')
-    parser.add_argument('--rounds', type=int, default=3, help='runs of each course tool')
+    parser.add_argument('--rounds', type=int, default=5, help='timed runs of each course tool')
     parser.add_argument('--only', nargs='+', choices=SECTIONS, default=list(SECTIONS))
     parser.add_argument('--quick', action='store_true', help='small course, few repetitions (development)')
     args = parser.parse_args(argv)

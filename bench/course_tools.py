@@ -1,9 +1,10 @@
 """The course tools on the generated 10,111-block course, against olxcleaner ``validate(steps=7)``.
 
 Each tool runs as a fresh process, and the rounds interleave olxcleaner and our three commands, so
-load on the machine hits all alike; after a warm-up round, each round runs every command twice: once
-for its time, with nothing watching it, once for its peak memory (the sampler's thread takes CPU
-time from a command that uses both CPUs, not from one that uses a single CPU). Peak memory is that of the whole
+load on the machine hits all alike; after a warm-up round, each round times every command with
+nothing watching it, and the first ``MEMORY_ROUNDS`` also run each once more for its peak memory
+(the sampler's thread takes CPU time from a command that uses both CPUs, not from one that uses a
+single CPU, so times are not taken while it samples). Peak memory is that of the whole
 process tree, each page counted once: a command may fork processes of its own (``course build``
 checks in two processes), and a forked child shares its parent's pages until one of
 them writes to a page (copy on write), so summing the members' resident memory counts the shared
@@ -23,7 +24,7 @@ Linux counts in a child's peak the memory of the process it was started from, so
 stays light (no lxml, polib or Django): the course is prepared in a child of its own.
 ``check`` reads the course's ``.tar.gz``; olxcleaner reads the same course as a folder;
 ``extract`` and ``build`` read the folder. The French catalogue translates every unit (the
-heaviest build). Run: ``python -m bench.course_tools [--rounds 3] [--sections 10]``.
+heaviest build). Run: ``python -m bench.course_tools [--rounds 5] [--sections 10]``.
 """
 from __future__ import annotations
 
@@ -180,6 +181,9 @@ def prepare(folder: Path, shape: large_course.Shape) -> None:
         compileall.compile_dir(root / package, quiet=1)
 
 
+MEMORY_ROUNDS = 2  # of the rounds, those that also measure each command's peak memory
+
+
 def measure(rounds: int, shape: large_course.Shape = large_course.Shape()) -> list[Row]:
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix='magix-bench-course-') as temporary:
@@ -198,11 +202,12 @@ def measure(rounds: int, shape: large_course.Shape = large_course.Shape()) -> li
         for command in commands.values():  # a warm-up round, not counted
             run(command, watch=False)
         timed, measured = {name: [] for name in commands}, {name: [] for name in commands}
-        for _ in range(rounds):
+        for round_number in range(rounds):
             for name, command in commands.items():
                 timed[name].append(run(command, watch=False)[0])
-            for name, command in commands.items():
-                measured[name].append(run(command)[1])
+            if round_number < MEMORY_ROUNDS:  # peak memory moves by well under 1% from run to run
+                for name, command in commands.items():
+                    measured[name].append(run(command)[1])
     seconds = {name: statistics.median(values) for name, values in timed.items()}
     memory = {name: statistics.median(values) for name, values in measured.items()}
     peer = f'olxcleaner validate(steps=7), {shape.blocks:,} blocks'
@@ -219,7 +224,7 @@ def measure(rounds: int, shape: large_course.Shape = large_course.Shape()) -> li
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog='python -m bench.course_tools', description=__doc__.splitlines()[0])
-    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--rounds', type=int, default=5)
     parser.add_argument('--sections', type=int, default=large_course.Shape.sections)
     parser.add_argument('--prepare', type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
