@@ -206,8 +206,6 @@ def index_catalogue(data: bytes, start: int = 0, end: int | None = None) -> tupl
     ``start`` and ``end``: the part of the catalogue to index, from one ``entry_boundary`` to the
     next (two processes each index a part; ``joined_indexes`` puts the parts together).
     """
-    data = _ending_in_newline(data) if end is None else data
-    end = len(data) if end is None else end
     try:
         _check_utf8(memoryview(data)[start:end])
     except UnicodeDecodeError:
