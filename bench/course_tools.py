@@ -137,13 +137,13 @@ def run(command: list[str], watch: bool = True) -> tuple[float, float]:
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak, stop = [0.0], threading.Event()
-    watcher = threading.Thread(target=watch_tree, args=(process.pid, peak, stop), daemon=True)
-    if watch:
+    watcher = threading.Thread(target=watch_tree, args=(process.pid, peak, stop), daemon=True) if watch else None
+    if watcher:
         watcher.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    stop.set()
-    if watch:
+    if watcher:
+        stop.set()
         watcher.join()
     if os.waitstatus_to_exitcode(status) not in (0,):
         raise RuntimeError(f'{" ".join(command)} failed: {process.stderr.read().decode()[-2000:]}')
