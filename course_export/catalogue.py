@@ -358,7 +358,7 @@ def _index_regular_entries(data: bytes, start: int = 0, end: int | None = None) 
     (``#~``) line; an entry without a ``msgctxt`` (the header) is not a translation; of two entries
     with one key, the last counts. ``start``, ``end``: a part of ``data`` only (``index_catalogue``).
     """
-    if end is None:
+    if end is None or end >= len(data):  # up to the end: its last line may lack a line break
         data = _ending_in_newline(data)
         end = len(data)
     places = {}

@@ -172,6 +172,12 @@ def test_a_catalogue_indexed_in_two_parts_reads_as_the_whole_wherever_it_is_cut(
         joined = catalogue.joined_indexes(catalogue.index_catalogue(data, 0, cut), catalogue.index_catalogue(data, cut))
         assert dict(catalogue.read_translations(path, data, joined)) == whole, cut
     assert len(cuts) == 7  # after the header and each of the six live entries
+    unended = data.rstrip(b'\n')  # no final line break: a part up to the end still has an index
+    for cut in {catalogue.entry_boundary(unended, at) for at in range(len(unended) + 2)}:
+        joined = catalogue.joined_indexes(catalogue.index_catalogue(unended, 0, cut),
+                                          catalogue.index_catalogue(unended, cut))
+        assert joined is not None, cut
+        assert dict(catalogue.read_translations(path, unended, joined)) == whole, cut
     plural = TRICKY_PO.encode('utf-8')
     for cut in {catalogue.entry_boundary(plural, at) for at in range(len(plural))}:
         assert catalogue.joined_indexes(catalogue.index_catalogue(plural, 0, cut),
